@@ -3,10 +3,11 @@
 find_package(Threads REQUIRED)
 find_package(OpenSSL REQUIRED)
 find_package(SQLite3 REQUIRED)
-find_package(Boost 1.81 EXACT REQUIRED COMPONENTS json)
+find_package(Boost 1.81 REQUIRED CONFIG COMPONENTS json)
 find_package(simdjson REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(tomlplusplus REQUIRED)
+find_package(date REQUIRED)  # Howard Hinnant's date/tz, reads /usr/share/zoneinfo
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 
@@ -21,6 +22,10 @@ add_library(fd_beast INTERFACE)
 target_link_libraries(fd_beast INTERFACE Boost::headers Boost::json OpenSSL::SSL OpenSSL::Crypto Threads::Threads)
 target_compile_definitions(fd_beast INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
 add_library(fd::beast ALIAS fd_beast)
+
+add_library(fd_tz INTERFACE)
+target_link_libraries(fd_tz INTERFACE date::date-tz)
+add_library(fd::tz ALIAS fd_tz)
 
 add_library(fd_json INTERFACE)
 target_link_libraries(fd_json INTERFACE simdjson::simdjson Boost::json)
