@@ -7,13 +7,20 @@ namespace frontdesk::domain {
 
 std::string_view to_string(channel c) noexcept {
   switch (c) {
-    case channel::email: return "email";
-    case channel::web_widget: return "web_widget";
-    case channel::api: return "api";
-    case channel::whatsapp: return "whatsapp";
-    case channel::sms: return "sms";
-    case channel::web_form: return "web_form";
-    case channel::other: return "other";
+    case channel::email:
+      return "email";
+    case channel::web_widget:
+      return "web_widget";
+    case channel::api:
+      return "api";
+    case channel::whatsapp:
+      return "whatsapp";
+    case channel::sms:
+      return "sms";
+    case channel::web_form:
+      return "web_form";
+    case channel::other:
+      return "other";
   }
   return "other";
 }

@@ -22,9 +22,7 @@ class [[nodiscard]] expected {
   using value_type = T;
   using error_type = E;
 
-  expected()
-    requires std::is_default_constructible_v<T>
-      : v_(std::in_place_index<0>) {}
+  expected() requires std::is_default_constructible_v<T> : v_(std::in_place_index<0>) {}
   expected(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT implicit
   template <class G>
   expected(unexpected<G> e) : v_(std::in_place_index<1>, E(std::move(e.error))) {}  // NOLINT

@@ -4,10 +4,14 @@ namespace frontdesk::domain {
 
 std::string_view to_string(priority p) noexcept {
   switch (p) {
-    case priority::p0: return "P0";
-    case priority::p1: return "P1";
-    case priority::p2: return "P2";
-    case priority::p3: return "P3";
+    case priority::p0:
+      return "P0";
+    case priority::p1:
+      return "P1";
+    case priority::p2:
+      return "P2";
+    case priority::p3:
+      return "P3";
   }
   return "P2";
 }
