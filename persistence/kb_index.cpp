@@ -1,0 +1,510 @@
+#include "persistence/kb_index.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <set>
+#include <system_error>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "domain/kb_article_text.hpp"
+
+namespace frontdesk::persistence {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr std::string_view memory_prefix = "memory:";
+/// A chunk containing this many of the question's terms has full term coverage.
+constexpr std::size_t full_coverage_terms = 3;
+
+kb_index_error db_error(sqlite3* db, std::string_view what) {
+  return kb_index_error{std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "no database")};
+}
+
+/// RAII prepared statement.
+class statement {
+ public:
+  statement(sqlite3* db, std::string_view sql) {
+    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
+        SQLITE_OK)
+      stmt_ = nullptr;
+  }
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+  ~statement() { sqlite3_finalize(stmt_); }
+
+  bool ok() const noexcept { return stmt_ != nullptr; }
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  void bind(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void bind(int i, std::int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+  void bind_null(int i) { sqlite3_bind_null(stmt_, i); }
+  /// SQLITE_ROW, SQLITE_DONE or an error code.
+  int step() { return sqlite3_step(stmt_); }
+  std::string text(int col) const {
+    const auto* p = sqlite3_column_text(stmt_, col);
+    return p ? std::string(reinterpret_cast<const char*>(p),
+                           static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+  }
+  std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double real(int col) const { return sqlite3_column_double(stmt_, col); }
+  bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+struct disk_file {
+  std::int64_t mtime_ns = 0;
+  std::int64_t size = 0;
+  fs::path full_path;
+};
+
+struct known_source {
+  std::int64_t mtime_ns = 0;
+  std::int64_t size = 0;
+  bool failed = false;
+};
+
+bool is_hidden(const fs::path& rel) {
+  for (const auto& part : rel) {
+    const auto s = part.string();
+    if (!s.empty() && s.front() == '.' && s != "." && s != "..") return true;
+  }
+  return false;
+}
+
+bool has_md_extension(const fs::path& p) {
+  auto ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext == ".md" || ext == ".markdown";
+}
+
+std::string quote_phrase(std::string_view term) {
+  std::string out = "\"";
+  for (char c : term) {
+    out.push_back(c);
+    if (c == '"') out.push_back('"');
+  }
+  out.push_back('"');
+  return out;
+}
+
+}  // namespace
+
+struct kb_index::impl {
+  sqlite3* db = nullptr;
+  fs::path folder;
+
+  ~impl() { sqlite3_close(db); }
+
+  expected<void, kb_index_error> exec(std::string_view sql) {
+    char* err = nullptr;
+    const std::string s(sql);
+    if (sqlite3_exec(db, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown error";
+      sqlite3_free(err);
+      return unexpected{kb_index_error{"sqlite: " + msg}};
+    }
+    return {};
+  }
+
+  expected<void, kb_index_error> create_schema() {
+    return exec(
+        "PRAGMA journal_mode=WAL;"
+        "CREATE TABLE IF NOT EXISTS kb_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        "CREATE TABLE IF NOT EXISTS kb_sources("
+        "  source TEXT PRIMARY KEY, article_id TEXT, mtime_ns INTEGER NOT NULL DEFAULT 0,"
+        "  size INTEGER NOT NULL DEFAULT 0, error TEXT);"
+        "CREATE VIRTUAL TABLE IF NOT EXISTS kb_chunks USING fts5("
+        "  source UNINDEXED, article_id UNINDEXED, version UNINDEXED, title, section, body,"
+        "  tokenize='porter unicode61');");
+  }
+
+  expected<void, kb_index_error> remove_source(std::string_view source) {
+    statement del_chunks(db, "DELETE FROM kb_chunks WHERE source = ?1");
+    statement del_source(db, "DELETE FROM kb_sources WHERE source = ?1");
+    if (!del_chunks.ok() || !del_source.ok()) return unexpected{db_error(db, "prepare delete")};
+    del_chunks.bind(1, source);
+    del_source.bind(1, source);
+    if (del_chunks.step() != SQLITE_DONE || del_source.step() != SQLITE_DONE)
+      return unexpected{db_error(db, "delete source")};
+    return {};
+  }
+
+  /// The source currently holding `article_id`, or "" when none.
+  std::string owner_of(std::string_view article_id) {
+    statement q(db, "SELECT source FROM kb_sources WHERE article_id = ?1 AND error IS NULL");
+    if (!q.ok()) return {};
+    q.bind(1, article_id);
+    return q.step() == SQLITE_ROW ? q.text(0) : std::string();
+  }
+
+  expected<void, kb_index_error> record_source(std::string_view source,
+                                               const std::string* article_id, std::int64_t mtime_ns,
+                                               std::int64_t size, const std::string* error) {
+    statement up(db,
+                 "INSERT INTO kb_sources(source, article_id, mtime_ns, size, error) "
+                 "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(source) DO UPDATE SET "
+                 "article_id = excluded.article_id, mtime_ns = excluded.mtime_ns, "
+                 "size = excluded.size, error = excluded.error");
+    if (!up.ok()) return unexpected{db_error(db, "prepare source upsert")};
+    up.bind(1, source);
+    if (article_id)
+      up.bind(2, *article_id);
+    else
+      up.bind_null(2);
+    up.bind(3, mtime_ns);
+    up.bind(4, size);
+    if (error)
+      up.bind(5, *error);
+    else
+      up.bind_null(5);
+    if (up.step() != SQLITE_DONE) return unexpected{db_error(db, "upsert source")};
+    return {};
+  }
+
+  expected<void, kb_index_error> insert_article(std::string_view source,
+                                                const domain::kb_article& article) {
+    statement ins(db,
+                  "INSERT INTO kb_chunks(source, article_id, version, title, section, body) "
+                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!ins.ok()) return unexpected{db_error(db, "prepare chunk insert")};
+    for (const auto& chunk : domain::chunk_article(article)) {
+      ins.reset();
+      ins.bind(1, source);
+      ins.bind(2, article.id);
+      ins.bind(3, static_cast<std::int64_t>(article.version));
+      ins.bind(4, article.title);
+      ins.bind(5, chunk.section);
+      ins.bind(6, chunk.text);
+      if (ins.step() != SQLITE_DONE) return unexpected{db_error(db, "insert chunk")};
+    }
+    return {};
+  }
+
+  /// Re-indexes one file. Problems are appended to `report`; only database failures are errors.
+  expected<void, kb_index_error> index_file(const std::string& rel, const disk_file& file,
+                                            kb_refresh_report& report) {
+    if (auto r = remove_source(rel); !r) return r;
+    std::string problem;
+    std::string content;
+    if (file.size > static_cast<std::int64_t>(domain::kb_article_max_bytes)) {
+      problem = "file larger than 4 MiB";
+    } else {
+      std::ifstream in(file.full_path, std::ios::binary);
+      if (!in) {
+        problem = "cannot read file";
+      } else {
+        content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      }
+    }
+    if (problem.empty()) {
+      auto parsed = domain::parse_kb_article(content, fs::path(rel).stem().string());
+      if (!parsed) {
+        problem = parsed.error().message;
+        if (parsed.error().line > 0)
+          problem += " (line " + std::to_string(parsed.error().line) + ")";
+      } else if (const auto owner = owner_of(parsed->id); !owner.empty()) {
+        problem = "duplicate article id '" + parsed->id + "' (already indexed from " + owner + ")";
+      } else {
+        if (auto r = insert_article(rel, *parsed); !r) return r;
+        return record_source(rel, &parsed->id, file.mtime_ns, file.size, nullptr);
+      }
+    }
+    report.problems.push_back(kb_file_problem{rel, problem});
+    return record_source(rel, nullptr, file.mtime_ns, file.size, &problem);
+  }
+
+  expected<kb_refresh_report, kb_index_error> refresh() {
+    kb_refresh_report report;
+    if (folder.empty()) return report;
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec))
+      return unexpected{kb_index_error{"knowledge folder not found: " + folder.string()}};
+
+    std::map<std::string, disk_file> on_disk;
+    fs::recursive_directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec);
+    if (ec)
+      return unexpected{kb_index_error{"cannot list " + folder.string() + ": " + ec.message()}};
+    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec) break;
+      const auto rel = it->path().lexically_relative(folder);
+      if (is_hidden(rel)) {
+        if (it->is_directory(ec)) it.disable_recursion_pending();
+        continue;
+      }
+      if (!it->is_regular_file(ec) || !has_md_extension(it->path())) continue;
+      disk_file f;
+      f.full_path = it->path();
+      const auto size = it->file_size(ec);
+      if (ec) continue;
+      const auto mtime = it->last_write_time(ec);
+      if (ec) continue;
+      f.size = static_cast<std::int64_t>(size);
+      f.mtime_ns =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(mtime.time_since_epoch()).count();
+      on_disk.emplace(rel.generic_string(), std::move(f));
+    }
+    if (ec)
+      return unexpected{kb_index_error{"cannot list " + folder.string() + ": " + ec.message()}};
+
+    std::map<std::string, known_source> known;
+    {
+      statement q(db,
+                  "SELECT source, mtime_ns, size, error IS NOT NULL FROM kb_sources "
+                  "WHERE source NOT LIKE 'memory:%'");
+      if (!q.ok()) return unexpected{db_error(db, "prepare source list")};
+      while (q.step() == SQLITE_ROW)
+        known.emplace(q.text(0), known_source{q.integer(1), q.integer(2), q.integer(3) != 0});
+    }
+
+    if (auto r = exec("BEGIN IMMEDIATE"); !r) return unexpected{r.error()};
+    auto fail = [&](kb_index_error e) -> expected<kb_refresh_report, kb_index_error> {
+      (void)exec("ROLLBACK");
+      return unexpected{std::move(e)};
+    };
+    // Removals first, so an id freed by a deleted file can be taken by another file.
+    for (const auto& [source, state] : known) {
+      if (on_disk.contains(source)) continue;
+      if (auto r = remove_source(source); !r) return fail(r.error());
+      ++report.removed;
+    }
+    bool touched = report.removed > 0;
+    std::vector<std::string> failed_unchanged;
+    for (const auto& [rel, file] : on_disk) {
+      const auto k = known.find(rel);
+      const bool is_new = k == known.end();
+      if (!is_new && k->second.mtime_ns == file.mtime_ns && k->second.size == file.size) {
+        ++report.unchanged;
+        if (k->second.failed) failed_unchanged.push_back(rel);
+        continue;
+      }
+      touched = true;
+      const auto problems_before = report.problems.size();
+      if (auto r = index_file(rel, file, report); !r) return fail(r.error());
+      if (report.problems.size() != problems_before) continue;
+      if (is_new) {
+        ++report.added;
+      } else {
+        ++report.changed;
+      }
+    }
+    // Something changed: files refused earlier (e.g. a duplicate id) may be acceptable now.
+    if (touched) {
+      for (const auto& rel : failed_unchanged) {
+        kb_refresh_report retry;
+        if (auto r = index_file(rel, on_disk.at(rel), retry); !r) return fail(r.error());
+        if (retry.problems.empty()) {
+          --report.unchanged;
+          ++report.changed;
+        }
+      }
+    }
+    if (auto r = exec("COMMIT"); !r) return fail(r.error());
+    return report;
+  }
+
+  std::size_t count(std::string_view sql) const {
+    statement q(db, sql);
+    return q.ok() && q.step() == SQLITE_ROW ? static_cast<std::size_t>(q.integer(0)) : 0;
+  }
+};
+
+kb_index::kb_index(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+kb_index::kb_index(kb_index&&) noexcept = default;
+kb_index& kb_index::operator=(kb_index&&) noexcept = default;
+kb_index::~kb_index() = default;
+
+expected<kb_index, kb_index_error> kb_index::open(const std::string& db_path) {
+  auto p = std::make_unique<impl>();
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(db_path.c_str(), &p->db, flags, nullptr) != SQLITE_OK)
+    return unexpected{db_error(p->db, "open " + db_path)};
+  sqlite3_busy_timeout(p->db, 5000);
+  if (auto r = p->create_schema(); !r) return unexpected{r.error()};
+  {
+    statement q(p->db, "SELECT value FROM kb_meta WHERE key = 'folder'");
+    if (q.ok() && q.step() == SQLITE_ROW) p->folder = q.text(0);
+  }
+  return kb_index(std::move(p));
+}
+
+expected<kb_refresh_report, kb_index_error> kb_index::index_folder(const fs::path& folder) {
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec))
+    return unexpected{kb_index_error{"knowledge folder not found: " + folder.string()}};
+  auto canonical = fs::weakly_canonical(folder, ec);
+  if (ec) canonical = folder;
+  if (canonical != impl_->folder) {
+    if (auto r = impl_->exec("BEGIN IMMEDIATE;"
+                             "DELETE FROM kb_chunks WHERE source NOT LIKE 'memory:%';"
+                             "DELETE FROM kb_sources WHERE source NOT LIKE 'memory:%';");
+        !r) {
+      (void)impl_->exec("ROLLBACK");
+      return unexpected{r.error()};
+    }
+    statement up(impl_->db,
+                 "INSERT INTO kb_meta(key, value) VALUES('folder', ?1) "
+                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    if (!up.ok()) {
+      (void)impl_->exec("ROLLBACK");
+      return unexpected{db_error(impl_->db, "prepare meta")};
+    }
+    up.bind(1, canonical.string());
+    if (up.step() != SQLITE_DONE) {
+      (void)impl_->exec("ROLLBACK");
+      return unexpected{db_error(impl_->db, "store folder")};
+    }
+    if (auto r = impl_->exec("COMMIT"); !r) return unexpected{r.error()};
+    impl_->folder = canonical;
+  }
+  return impl_->refresh();
+}
+
+expected<kb_refresh_report, kb_index_error> kb_index::refresh() {
+  return impl_->refresh();
+}
+
+expected<void, kb_index_error> kb_index::index_articles(
+    const std::vector<domain::kb_article>& articles) {
+  if (auto r = impl_->exec("BEGIN IMMEDIATE"); !r) return r;
+  for (const auto& article : articles) {
+    const std::string source = std::string(memory_prefix) + article.id;
+    auto result = impl_->remove_source(source);
+    if (result) {
+      const auto owner = impl_->owner_of(article.id);
+      if (!owner.empty()) {
+        result = unexpected{kb_index_error{"duplicate article id '" + article.id +
+                                           "' (already indexed from " + owner + ")"}};
+      }
+    }
+    if (result) result = impl_->insert_article(source, article);
+    if (result) result = impl_->record_source(source, &article.id, 0, 0, nullptr);
+    if (!result) {
+      (void)impl_->exec("ROLLBACK");
+      return result;
+    }
+  }
+  return impl_->exec("COMMIT");
+}
+
+expected<std::vector<domain::knowledge_passage>, kb_index_error> kb_index::query(
+    std::string_view text, std::size_t top_k, double min_relevance) {
+  std::vector<domain::knowledge_passage> out;
+  if (top_k == 0) return out;
+  const auto terms = domain::extract_terms(text);
+  if (terms.empty()) return out;
+  const auto n = static_cast<double>(chunk_count());
+  if (n == 0) return out;
+
+  // Per-term document frequency and the chunks containing each term.
+  const double max_idf = std::log(1.0 + (n + 0.5) / 0.5);
+  struct term_stats {
+    std::string phrase;
+    double idf = 0;
+    std::unordered_set<std::int64_t> rows;
+  };
+  std::vector<term_stats> stats;
+  stats.reserve(terms.size());
+  statement lookup(impl_->db, "SELECT rowid FROM kb_chunks WHERE kb_chunks MATCH ?1");
+  if (!lookup.ok()) return unexpected{db_error(impl_->db, "prepare term lookup")};
+  for (const auto& term : terms) {
+    term_stats ts;
+    ts.phrase = quote_phrase(term);
+    lookup.reset();
+    lookup.bind(1, ts.phrase);
+    int rc = SQLITE_ROW;
+    while ((rc = lookup.step()) == SQLITE_ROW) ts.rows.insert(lookup.integer(0));
+    if (rc != SQLITE_DONE) return unexpected{db_error(impl_->db, "term lookup")};
+    const auto df = static_cast<double>(ts.rows.size());
+    ts.idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+    stats.push_back(std::move(ts));
+  }
+  double total_idf = 0;
+  std::string match;
+  for (const auto& ts : stats) {
+    total_idf += ts.idf;
+    if (ts.rows.empty()) continue;
+    if (!match.empty()) match += " OR ";
+    match += ts.phrase;
+  }
+  if (match.empty()) return out;
+  const double idf_needed = std::min(total_idf, max_idf);
+  const double terms_needed =
+      static_cast<double>(std::min<std::size_t>(stats.size(), full_coverage_terms));
+
+  statement q(impl_->db,
+              "SELECT rowid, article_id, version, title, section, body, "
+              "bm25(kb_chunks, 0.0, 0.0, 0.0, 2.0, 2.0, 1.0) AS score "
+              "FROM kb_chunks WHERE kb_chunks MATCH ?1 ORDER BY score LIMIT ?2");
+  if (!q.ok()) return unexpected{db_error(impl_->db, "prepare search")};
+  q.bind(1, match);
+  q.bind(2, static_cast<std::int64_t>(std::max<std::size_t>(top_k * 4, 20)));
+  struct candidate {
+    domain::knowledge_passage passage;
+    double score = 0;
+    double coverage = 0;
+  };
+  std::vector<candidate> candidates;
+  int rc = SQLITE_ROW;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    candidate c;
+    const auto rowid = q.integer(0);
+    c.passage.article_id = q.text(1);
+    c.passage.version = static_cast<int>(q.integer(2));
+    c.passage.title = q.text(3);
+    c.passage.section = q.text(4);
+    c.passage.text = q.text(5);
+    c.score = -q.real(6);
+    double matched_idf = 0;
+    double matched_terms = 0;
+    for (const auto& ts : stats) {
+      if (!ts.rows.contains(rowid)) continue;
+      matched_idf += ts.idf;
+      matched_terms += 1;
+    }
+    const double idf_coverage = idf_needed > 0 ? std::min(1.0, matched_idf / idf_needed) : 0.0;
+    const double term_coverage = std::min(1.0, matched_terms / terms_needed);
+    c.coverage = 0.7 * term_coverage + 0.3 * idf_coverage;
+    candidates.push_back(std::move(c));
+  }
+  if (rc != SQLITE_DONE) return unexpected{db_error(impl_->db, "search")};
+  if (candidates.empty()) return out;
+  double best = 0;
+  for (const auto& c : candidates) best = std::max(best, c.score);
+  for (auto& c : candidates) {
+    const double rank = best > 0 ? std::clamp(c.score / best, 0.0, 1.0) : 1.0;
+    c.passage.relevance = std::clamp(std::sqrt(rank) * c.coverage, 0.0, 1.0);
+  }
+  std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
+    return a.passage.relevance > b.passage.relevance;
+  });
+  for (auto& c : candidates) {
+    if (out.size() >= top_k) break;
+    if (c.passage.relevance < min_relevance) break;
+    out.push_back(std::move(c.passage));
+  }
+  return out;
+}
+
+std::size_t kb_index::article_count() const {
+  return impl_->count("SELECT count(*) FROM kb_sources WHERE error IS NULL");
+}
+
+std::size_t kb_index::chunk_count() const {
+  return impl_->count("SELECT count(*) FROM kb_chunks");
+}
+
+}  // namespace frontdesk::persistence
