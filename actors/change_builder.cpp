@@ -1,0 +1,255 @@
+#include "actors/change_builder.hpp"
+
+#include <boost/json.hpp>
+
+#include "domain/edit_distance.hpp"
+
+namespace frontdesk::actors {
+namespace json = boost::json;
+namespace {
+
+template <class... F>
+struct overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+overloaded(F...) -> overloaded<F...>;
+
+std::string contact_json(const contact_info& c) {
+  return json::serialize(json::object{{"id", c.id}, {"name", c.name}, {"email", c.email}});
+}
+
+std::string flags_json(const std::vector<std::string>& flags) {
+  json::array a;
+  for (const auto& f : flags) a.emplace_back(f);
+  return json::serialize(a);
+}
+
+std::string priority_text(const fsm::conversation& c) {
+  return c.priority ? std::string(domain::to_string(*c.priority)) : std::string();
+}
+
+std::optional<fsm::time_point> due_of(const fsm::conversation& c, fsm::timer_name t) {
+  return c.timer(t).due;
+}
+
+/// The operator behind a command, for audit and learning rows.
+std::string operator_of(const conversation_command& cmd) {
+  return cmd.actor;
+}
+
+std::string final_text(const draft_content& d) {
+  return d.action == "edit" && !d.edited_text.empty() ? d.edited_text : d.text;
+}
+
+}  // namespace
+
+std::string queue_item_id(std::int64_t conversation_id, std::uint64_t draft_version) {
+  return "q-" + std::to_string(conversation_id) + "-" + std::to_string(draft_version);
+}
+
+persistence::conversation_row conversation_row_of(const conversation_snapshot& s,
+                                                  fsm::time_point now) {
+  persistence::conversation_row r;
+  r.id = s.fsm.id;
+  r.contact_id = s.info.contact.id;
+  r.channel = std::string(domain::to_string(s.info.channel));
+  r.state = std::string(fsm::to_string(s.fsm.current));
+  r.priority = priority_text(s.fsm);
+  r.draft_version = static_cast<std::int64_t>(s.fsm.draft_version);
+  r.assignee = s.info.assignee;
+  if (!s.fsm.escalation_reason.empty()) r.escalation_reason = s.fsm.escalation_reason;
+  r.first_response_due = due_of(s.fsm, fsm::timer_name::first_response_breach);
+  r.resolution_due = due_of(s.fsm, fsm::timer_name::resolution_breach);
+  r.sla_breached = s.fsm.sla_breached;
+  r.closed = s.fsm.current == fsm::state::closed;
+  r.updated_at = now;
+  r.snapshot = encode_snapshot(s);
+  return r;
+}
+
+persistence::queue_item_row queue_row(const conversation_snapshot& s) {
+  const draft_content& d = *s.draft;
+  persistence::queue_item_row q;
+  q.id = queue_item_id(s.fsm.id, d.draft_version);
+  q.conversation_id = s.fsm.id;
+  q.draft_version = static_cast<std::int64_t>(d.draft_version);
+  q.status = d.status;
+  if (!d.action.empty()) q.action = d.action;
+  q.priority = priority_text(s.fsm);
+  q.channel = std::string(domain::to_string(s.info.channel));
+  q.contact = contact_json(s.info.contact);
+  q.customer_message = s.info.last_customer_text;
+  q.draft = d.text;
+  q.confidence = d.confidence;
+  q.recommended_action = d.recommended_action;
+  q.sources = d.sources_json;
+  q.tags = d.tags_json;
+  q.sentiment = d.sentiment_json;
+  q.flags = flags_json(d.flags);
+  q.created_at = d.created_at;
+  q.reviewed_at = d.reviewed_at;
+  if (!d.operator_id.empty()) q.operator_id = d.operator_id;
+  if (!d.edited_text.empty()) q.edited_text = d.edited_text;
+  q.grades = d.grades_json;
+  if (!d.notes.empty()) q.notes = d.notes;
+  if (!d.fingerprint.empty()) q.action_fingerprint = d.fingerprint;
+  return q;
+}
+
+persistence::change_set build_change_set(const transition& t) {
+  persistence::change_set cs;
+  const std::int64_t conv = t.after.fsm.id;
+  cs.inbound = t.cmd.inbound;
+  cs.conversation = conversation_row_of(t.after, t.now);
+  if (!t.out) return cs;
+
+  for (const fsm::trace_record& r : t.out->trace) {
+    cs.traces.push_back({conv, static_cast<std::int64_t>(r.seq), r.at,
+                         std::string(fsm::to_string(r.from)), std::string(fsm::to_string(r.to)),
+                         r.event, r.cause, r.actor, r.detail});
+  }
+  const std::string seq = std::to_string(t.after.fsm.trace_seq);
+  bool queue_touched = false;
+  auto notify = [&](std::string kind, json::object payload) {
+    payload["conversation_id"] = conv;
+    cs.notifications.push_back({0, std::move(kind), conv, json::serialize(payload), t.now});
+  };
+
+  for (const fsm::effect& e : t.out->todo) {
+    std::visit(
+        overloaded{
+            [&](const fsm::fx::store_message& m) {
+              const bool customer =
+                  t.cmd.event && std::holds_alternative<fsm::ev::customer_message>(*t.cmd.event);
+              const incoming_message* msg =
+                  t.cmd.data && t.cmd.data->message ? &*t.cmd.data->message : nullptr;
+              cs.messages.push_back({conv, m.message_id, customer ? "customer" : "agent",
+                                     msg ? msg->content : std::string(),
+                                     msg ? msg->sender : std::string(), t.now});
+            },
+            [&](const fsm::fx::enqueue_draft& q) {
+              queue_touched = true;
+              notify("queue_item_created", {{"id", queue_item_id(conv, q.draft_version)},
+                                            {"priority", priority_text(t.after.fsm)},
+                                            {"draft_version", q.draft_version}});
+              json::object note{{"draft_version", q.draft_version}};
+              cs.outbox.push_back(
+                  {"note:" + std::to_string(conv) + ":" + std::to_string(q.draft_version), conv,
+                   static_cast<std::int64_t>(q.draft_version), "private_note",
+                   json::serialize(note), "pending", 0, t.now, std::nullopt, std::nullopt});
+            },
+            [&](const fsm::fx::supersede_draft& s) {
+              queue_touched = true;
+              notify("queue_item_updated",
+                     {{"id", queue_item_id(conv, s.draft_version)}, {"status", "superseded"}});
+            },
+            [&](const fsm::fx::send_reply& s) {
+              queue_touched = true;
+              const std::string text = t.after.draft ? final_text(*t.after.draft) : std::string();
+              cs.outbox.push_back(
+                  {"reply:" + std::to_string(conv) + ":" + std::to_string(s.draft_version), conv,
+                   static_cast<std::int64_t>(s.draft_version), "public_reply",
+                   json::serialize(json::object{{"content", text}}), "pending", 0, t.now,
+                   std::nullopt, std::nullopt});
+              cs.messages.push_back({conv, std::nullopt, "reply", text, operator_of(t.cmd), t.now});
+              notify("queue_item_updated",
+                     {{"id", queue_item_id(conv, s.draft_version)}, {"status", "approved"}});
+            },
+            [&](const fsm::fx::record_decision& r) {
+              queue_touched = true;
+              const draft_content* d = t.after.draft ? &*t.after.draft : nullptr;
+              if (!d || d->draft_version != r.draft_version) return;
+              persistence::learning_record_row l;
+              l.id = "learn-" + std::to_string(conv) + "-" + std::to_string(r.draft_version);
+              l.conversation_id = conv;
+              l.draft_version = static_cast<std::int64_t>(r.draft_version);
+              l.customer_message = t.after.info.last_customer_text;
+              l.draft = d->text;
+              l.action = d->action.empty() ? r.action : d->action;
+              if (r.action == "human_reply") {
+                l.action = "human_reply";
+                l.final_text = t.cmd.data && t.cmd.data->message ? t.cmd.data->message->content
+                                                                 : std::string();
+              } else if (l.action == "approve" || l.action == "edit") {
+                l.final_text = final_text(*d);
+              }
+              l.edit_distance = static_cast<int>(
+                  l.final_text.empty() ? 0 : domain::edit_distance(d->text, l.final_text));
+              l.grades = d->grades_json.empty() ? "{}" : d->grades_json;
+              l.sources = d->sources_json;
+              l.confidence = d->confidence;
+              l.drafter_version = d->drafter_version;
+              l.reviewer = d->operator_id.empty() ? operator_of(t.cmd) : d->operator_id;
+              const fsm::time_point reviewed = d->reviewed_at.value_or(t.now);
+              l.review_seconds = std::chrono::duration<double>(reviewed - d->created_at).count();
+              l.created_at = d->created_at;
+              l.reviewed_at = reviewed;
+              cs.learning_records.push_back(std::move(l));
+              if (r.action != "human_reply") {
+                const std::string before_status = t.before.draft ? t.before.draft->status : "";
+                cs.audits.push_back(
+                    {t.now, operator_of(t.cmd), r.action, queue_item_id(conv, r.draft_version),
+                     json::serialize(json::object{{"status", before_status}}),
+                     json::serialize(json::object{
+                         {"status", d->status}, {"state", fsm::to_string(t.after.fsm.current)}})});
+              }
+            },
+            [&](const fsm::fx::hand_off& h) {
+              json::object p{{"reason", h.reason}, {"low_confidence", h.low_confidence}};
+              if (h.draft_version > 0 && t.after.draft &&
+                  t.after.draft->draft_version == h.draft_version) {
+                p["draft"] = t.after.draft->text;
+                p["draft_version"] = h.draft_version;
+                queue_touched = true;
+              }
+              if (t.cmd.data && t.cmd.data->op && t.cmd.data->op->assignee_id) {
+                p["assignee_id"] = *t.cmd.data->op->assignee_id;
+              } else if (t.after.info.assignee) {
+                p["assignee_id"] = *t.after.info.assignee;
+              }
+              cs.outbox.push_back({"handoff:" + std::to_string(conv) + ":" + seq, conv,
+                                   static_cast<std::int64_t>(h.draft_version), "handoff",
+                                   json::serialize(p), "pending", 0, t.now, std::nullopt,
+                                   std::nullopt});
+              notify("notification", {{"kind", "escalation"}, {"reason", h.reason}});
+            },
+            [&](const fsm::fx::notify& n) {
+              json::object p{{"detail", n.detail}, {"priority", priority_text(t.after.fsm)}};
+              const bool sla = n.kind == "sla_warning" || n.kind == "sla_breach";
+              if (!sla) p["kind"] = n.kind;
+              notify(sla ? n.kind : "notification", std::move(p));
+            },
+            [&](const fsm::fx::raise_priority&) {
+              queue_touched = true;
+              cs.outbox.push_back(
+                  {"priority:" + std::to_string(conv) + ":" + seq, conv, 0, "priority",
+                   json::serialize(json::object{{"priority", priority_text(t.after.fsm)}}),
+                   "pending", 0, t.now, std::nullopt, std::nullopt});
+            },
+            [&](const fsm::fx::arm_timer& a) {
+              cs.timer_upserts.push_back({conv, std::string(fsm::to_string(a.name)), a.due,
+                                          static_cast<std::int64_t>(a.epoch), false});
+            },
+            [&](const fsm::fx::cancel_timer& c) {
+              cs.timer_deletes.push_back({conv, std::string(fsm::to_string(c.name))});
+            },
+            [&](const auto&) {},
+        },
+        e);
+  }
+  // A timer that fired and was not re-armed is gone.
+  if (t.cmd.event) {
+    if (const auto* f = std::get_if<fsm::ev::timer_fired>(&*t.cmd.event)) {
+      if (!t.after.fsm.timer(f->name).due) {
+        cs.timer_deletes.push_back({conv, std::string(fsm::to_string(f->name))});
+      }
+    }
+  }
+  if (queue_touched && t.after.draft && t.after.draft->draft_version > 0) {
+    cs.queue_items.push_back(queue_row(t.after));
+  }
+  return cs;
+}
+
+}  // namespace frontdesk::actors

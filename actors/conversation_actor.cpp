@@ -1,0 +1,402 @@
+#include "actors/conversation_actor.hpp"
+
+#include <boost/json.hpp>
+
+#include "actors/atoms.hpp"
+#include "actors/change_builder.hpp"
+#include "actors/conversation_snapshot.hpp"
+#include "actors/draft_protocol.hpp"
+#include "config/log.hpp"
+#include "fsm/recovery.hpp"
+#include "persistence/read_pool.hpp"
+
+namespace frontdesk::actors {
+namespace {
+
+using status = command_reply::status;
+
+template <class... F>
+struct overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+overloaded(F...) -> overloaded<F...>;
+
+fsm::time_point now_ms() {
+  return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+/// What triage learnt that the drafter uses.
+struct triage_notes {
+  std::string intent;
+  double intent_certainty = 0;
+  double sentiment_score = 0;
+  std::string sentiment_label;
+  std::vector<std::string> red_flags;
+};
+
+struct conversation_state {
+  static constexpr const char* name = "conversation";
+  conversation_snapshot snap;
+  std::shared_ptr<const conversation_services> svc;
+  std::uint64_t routed = 0;  ///< commands received from the registry
+  fsm::time_point last_activity{};
+  bool idle_check_armed = false;
+  std::uint64_t history_token = 0;
+  triage_notes notes;
+};
+
+using self_ptr = caf::stateful_actor<conversation_state>*;
+
+void handle(self_ptr self, conversation_command cmd);
+
+void reply(const conversation_command& cmd, const conversation_snapshot& s, status st,
+           fsm::error_code code = fsm::error_code::illegal_event, std::string message = {}) {
+  if (!cmd.reply) return;
+  cmd.reply->send(command_reply{st, code, std::move(message),
+                                std::string(fsm::to_string(s.fsm.current)), s.fsm.draft_version});
+}
+
+/// Updates what the conversation knows from an incoming message.
+void learn_from(conversation_info& info, const conversation_command& cmd) {
+  if (!cmd.data || !cmd.data->message) return;
+  const incoming_message& m = *cmd.data->message;
+  if (m.contact.id != 0) info.contact = m.contact;
+  if (m.channel) info.channel = *m.channel;
+  if (m.labels) info.labels = *m.labels;
+  if (m.custom_attributes) info.custom_attributes = *m.custom_attributes;
+  if (m.assignee) info.assignee = m.assignee;
+  if (cmd.event && std::holds_alternative<fsm::ev::customer_message>(*cmd.event)) {
+    info.last_customer_text = m.content;
+  }
+}
+
+/// Updates the current draft (the queue item) for an applied event.
+void update_draft(conversation_snapshot& after, const conversation_command& cmd,
+                  const fsm::outcome& out, fsm::time_point now) {
+  const fsm::event& e = *cmd.event;
+  if (std::holds_alternative<fsm::ev::draft_ready>(e) && cmd.data && cmd.data->draft) {
+    draft_content d = *cmd.data->draft;
+    d.draft_version = after.fsm.draft_version;
+    d.created_at = now;
+    d.status = after.fsm.current == fsm::state::awaiting_approval ? "pending" : "escalated";
+    if (after.fsm.current == fsm::state::escalated &&
+        std::find(d.flags.begin(), d.flags.end(), "low_confidence") == d.flags.end()) {
+      d.flags.push_back("low_confidence");
+    }
+    after.draft = std::move(d);
+  }
+  if (!after.draft) return;
+  draft_content& d = *after.draft;
+  auto decide = [&](std::string st, std::string action, std::string fingerprint) {
+    d.status = std::move(st);
+    d.action = std::move(action);
+    d.operator_id = cmd.actor;
+    d.reviewed_at = now;
+    d.fingerprint = std::move(fingerprint);
+    if (cmd.data && cmd.data->op) {
+      const operator_input& op = *cmd.data->op;
+      if (!op.grades_json.empty()) d.grades_json = op.grades_json;
+      if (!op.notes.empty()) d.notes = op.notes;
+      if (!op.reason.empty() && d.notes.empty()) d.notes = op.reason;
+    }
+  };
+  std::visit(
+      overloaded{
+          [&](const fsm::ev::approve& a) { decide("approved", "approve", a.fingerprint); },
+          [&](const fsm::ev::edit& a) {
+            decide("approved", "edit", a.fingerprint);
+            if (cmd.data && cmd.data->op) d.edited_text = cmd.data->op->text;
+          },
+          [&](const fsm::ev::escalate& a) { decide("escalated", "escalate", a.fingerprint); },
+          [&](const fsm::ev::reject& a) { decide("rejected", "reject", a.fingerprint); },
+          [&](const fsm::ev::grade&) {
+            if (cmd.data && cmd.data->op && !cmd.data->op->grades_json.empty()) {
+              d.grades_json = cmd.data->op->grades_json;
+            }
+          },
+          [&](const auto&) {},
+      },
+      e);
+  for (const fsm::effect& f : out.todo) {
+    if (const auto* s = std::get_if<fsm::fx::supersede_draft>(&f);
+        s && s->draft_version == d.draft_version) {
+      d.status = "superseded";
+    }
+  }
+}
+
+/// Runs triage on the latest customer message once the customer's history is known.
+void triage_now(self_ptr self, std::optional<domain::customer_history> history) {
+  auto& st = self->state;
+  const fsm::state s = st.snap.fsm.current;
+  if (s != fsm::state::received && s != fsm::state::drafting) return;
+  domain::triage_input in;
+  in.text = st.snap.info.last_customer_text;
+  in.channel = st.snap.info.channel;
+  in.labels = st.snap.info.labels;
+  in.custom_attributes = st.snap.info.custom_attributes;
+  if (history) in.history = *history;
+  const domain::triage_result r = domain::triage(in, st.svc->triage);
+  st.notes.intent = std::string(domain::to_string(r.intent.value));
+  st.notes.intent_certainty = r.intent.certainty;
+  st.notes.sentiment_score = r.sentiment.score;
+  st.notes.sentiment_label = std::string(domain::to_string(r.sentiment.label));
+  st.notes.red_flags.clear();
+  for (const auto& l : r.labels_to_apply) {
+    if (std::find(st.snap.info.labels.begin(), st.snap.info.labels.end(), l) ==
+        st.snap.info.labels.end())
+      st.snap.info.labels.push_back(l);
+  }
+  if (r.assignment.assignee_id) st.snap.info.assignee = r.assignment.assignee_id;
+  fsm::ev::triaged t{r.priority, r.route == domain::triage_route::human, r.escalation_reason};
+  if (!t.route_to_human && !st.svc->ai_drafts_enabled) {
+    t.route_to_human = true;
+    t.reason = "ai_disabled";
+  }
+  conversation_command cmd;
+  cmd.conversation_id = st.snap.fsm.id;
+  cmd.event = t;
+  cmd.cause = "triage";
+  cmd.actor = "system";
+  handle(self, std::move(cmd));
+}
+
+void request_triage(self_ptr self) {
+  auto& st = self->state;
+  const std::uint64_t token = ++st.history_token;
+  const std::int64_t contact = st.snap.info.contact.id;
+  const std::int64_t conv = st.snap.fsm.id;
+  caf::actor me = caf::actor_cast<caf::actor>(self);
+  const bool posted =
+      contact != 0 && st.svc->reads &&
+      st.svc->reads->post([me, token, contact, conv](persistence::store& db) {
+        std::optional<domain::customer_history> h;
+        if (auto r = db.customer_history(contact)) {
+          domain::customer_history ch;
+          // The store counts this conversation too when it is open.
+          ch.unresolved_conversations =
+              static_cast<int>(std::max<std::int64_t>(0, r->unresolved_conversations - 1));
+          ch.last_ai_reply_grade = r->last_ai_grade;
+          h = ch;
+        } else {
+          log::warn("history_unavailable", {{"conv", conv}, {"error", r.error().message}});
+        }
+        caf::anon_send(me, history_atom::value, token, std::move(h));
+      });
+  if (!posted) triage_now(self, std::nullopt);
+}
+
+void request_draft(self_ptr self, std::uint64_t request_id) {
+  auto& st = self->state;
+  auto req = std::make_shared<draft_request>();
+  req->conversation_id = st.snap.fsm.id;
+  req->request_id = request_id;
+  req->customer_message = st.snap.info.last_customer_text;
+  req->channel = st.snap.info.channel;
+  req->contact = st.snap.info.contact;
+  req->custom_attributes = st.snap.info.custom_attributes;
+  req->labels = st.snap.info.labels;
+  req->priority = st.snap.fsm.priority.value_or(domain::priority::p2);
+  req->intent = st.notes.intent;
+  req->intent_certainty = st.notes.intent_certainty;
+  req->sentiment_score = st.notes.sentiment_score;
+  req->sentiment_label = st.notes.sentiment_label;
+  const std::int64_t conv = st.snap.fsm.id;
+  auto answer = [self, conv, request_id](bool ok, std::string why, std::optional<draft_content> d) {
+    conversation_command cmd;
+    cmd.conversation_id = conv;
+    cmd.cause = "drafter";
+    cmd.actor = "system";
+    if (ok && d) {
+      cmd.event = fsm::ev::draft_ready{request_id, d->confidence};
+      auto data = std::make_shared<command_data>();
+      data->draft = std::move(*d);
+      data->draft->request_id = request_id;
+      cmd.data = std::move(data);
+    } else {
+      cmd.event = fsm::ev::draft_failed{request_id, why};
+    }
+    handle(self, std::move(cmd));
+  };
+  self->request(st.svc->drafter, st.svc->draft_request_timeout, draft_atom::value,
+                draft_request_ptr{std::move(req)})
+      .then(
+          [answer](const draft_reply_ptr& r) {
+            if (r && r->ok) {
+              answer(true, {}, r->draft);
+            } else {
+              answer(false, r ? r->failure : "empty answer", std::nullopt);
+            }
+          },
+          [answer](const caf::error& err) { answer(false, caf::to_string(err), std::nullopt); });
+}
+
+/// Side effects of a committed transition (the store has it; now act on it).
+void perform(self_ptr self, const fsm::effects& todo, const persistence::change_set& cs,
+             const persistence::apply_result& applied) {
+  auto& st = self->state;
+  const auto& svc = *st.svc;
+  const std::int64_t conv = st.snap.fsm.id;
+  for (const fsm::effect& e : todo) {
+    std::visit(
+        overloaded{
+            [&](const fsm::fx::request_triage&) { request_triage(self); },
+            [&](const fsm::fx::request_draft& r) { request_draft(self, r.request_id); },
+            [&](const fsm::fx::cancel_draft& c) {
+              self->send(svc.drafter, cancel_atom::value, conv, c.request_id);
+            },
+            [&](const fsm::fx::arm_timer& a) {
+              self->send(svc.timers, arm_atom::value, conv, static_cast<std::uint8_t>(a.name),
+                         a.epoch, static_cast<std::int64_t>(a.due.time_since_epoch().count()));
+            },
+            [&](const fsm::fx::cancel_timer& c) {
+              self->send(svc.timers, disarm_atom::value, conv, static_cast<std::uint8_t>(c.name));
+            },
+            [&](const auto&) {},
+        },
+        e);
+  }
+  for (std::size_t i = 0; i < cs.notifications.size(); ++i) {
+    persistence::notification_row n = cs.notifications[i];
+    if (i < applied.notification_ids.size()) n.id = applied.notification_ids[i];
+    self->send(svc.bus, publish_atom::value, std::move(n));
+  }
+  if (!cs.outbox.empty()) self->send(svc.outbox, kick_atom::value);
+}
+
+void arm_idle_check(self_ptr self) {
+  auto& st = self->state;
+  st.last_activity = now_ms();
+  if (st.idle_check_armed) return;
+  st.idle_check_armed = true;
+  self->delayed_send(self, st.svc->passivate_after, idle_atom::value);
+}
+
+void handle(self_ptr self, conversation_command cmd) {
+  auto& st = self->state;
+  const fsm::time_point now = now_ms();
+  conversation_snapshot after = st.snap;
+  learn_from(after.info, cmd);
+  std::optional<fsm::outcome> out;
+  if (cmd.event) {
+    auto r = fsm::apply(st.snap.fsm, *cmd.event, fsm::context{now, cmd.cause, cmd.actor},
+                        st.svc->machine);
+    if (!r) {
+      if (!cmd.reply && !cmd.inbound) {
+        log::debug("event_refused", {{"conv", st.snap.fsm.id},
+                                     {"code", fsm::to_string(r.error().code)},
+                                     {"why", r.error().message}});
+        return;
+      }
+      const fsm::error e = r.error();
+      if (!cmd.inbound) {
+        reply(cmd, st.snap, status::refused, e.code, e.message);
+        return;
+      }
+      // Record the refused inbound event anyway, so a replay is recognised.
+      auto cs = std::make_shared<persistence::change_set>();
+      cs->inbound = cmd.inbound;
+      self->request(st.svc->store, caf::infinite, commit_atom::value, cs)
+          .await([self, cmd, e](const commit_outcome& o) {
+            const auto& s = self->state.snap;
+            if (!o.ok) return reply(cmd, s, status::unavailable, e.code, o.error.message);
+            if (o.result.outcome == persistence::apply_outcome::duplicate)
+              return reply(cmd, s, status::duplicate);
+            reply(cmd, s, status::refused, e.code, e.message);
+          });
+      return;
+    }
+    if (r->repeat) {
+      reply(cmd, st.snap, status::repeat);
+      return;
+    }
+    after.fsm = r->next;
+    update_draft(after, cmd, *r, now);
+    out = std::move(*r);
+  }
+  auto cs = std::make_shared<persistence::change_set>(
+      build_change_set(transition{cmd, st.snap, after, out ? &*out : nullptr, now}));
+  self->request(st.svc->store, caf::infinite, commit_atom::value, cs)
+      .await([self, cmd = std::move(cmd), after = std::move(after), out = std::move(out),
+              cs](const commit_outcome& o) mutable {
+        auto& s = self->state;
+        if (!o.ok) {
+          log::warn("commit_failed", {{"conv", s.snap.fsm.id}, {"error", o.error.message}});
+          reply(cmd, s.snap, status::unavailable, fsm::error_code::illegal_event, o.error.message);
+          return;
+        }
+        if (o.result.outcome == persistence::apply_outcome::duplicate) {
+          reply(cmd, s.snap, status::duplicate);
+          return;
+        }
+        s.snap = std::move(after);
+        reply(cmd, s.snap, status::applied);
+        if (out) perform(self, out->todo, *cs, o.result);
+      });
+}
+
+caf::behavior conversation_behavior(self_ptr self, std::int64_t id,
+                                    std::optional<persistence::conversation_row> row,
+                                    std::shared_ptr<const conversation_services> svc) {
+  auto& st = self->state;
+  st.svc = std::move(svc);
+  st.snap.fsm.id = id;
+  if (row) {
+    if (auto s = decode_snapshot(row->snapshot)) {
+      st.snap = std::move(*s);
+      st.snap.fsm.id = id;
+    } else {
+      log::error("snapshot_unreadable", {{"conv", id}, {"error", s.error()}});
+    }
+    // Re-arm timers (a past deadline fires at once) and re-issue lost work.
+    perform(self, fsm::recovery_effects(st.snap.fsm), {}, {});
+  }
+  arm_idle_check(self);
+  return {
+      [self](command_atom, command_ptr& cmd) {
+        ++self->state.routed;
+        arm_idle_check(self);
+        handle(self, std::move(*cmd));
+      },
+      [self](history_atom, std::uint64_t token, std::optional<domain::customer_history>& h) {
+        if (token != self->state.history_token) return;
+        triage_now(self, std::move(h));
+      },
+      [self](idle_atom) {
+        auto& s = self->state;
+        s.idle_check_armed = false;
+        const auto idle = now_ms() - s.last_activity;
+        const fsm::state cur = s.snap.fsm.current;
+        const bool busy = cur == fsm::state::received || cur == fsm::state::drafting;
+        if (idle < s.svc->passivate_after || busy) {
+          s.idle_check_armed = true;
+          const auto left = busy ? s.svc->passivate_after
+                                 : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       s.svc->passivate_after - idle);
+          self->delayed_send(self, left, idle_atom::value);
+          return;
+        }
+        // Only the registry knows whether commands are still on their way here.
+        self->send(s.svc->registry, passivate_atom::value, s.snap.fsm.id, s.routed);
+      },
+      [self](drain_atom) { self->quit(); },
+      [self](passivate_atom, bool granted) {
+        if (granted) {
+          self->quit();
+        } else {
+          arm_idle_check(self);
+        }
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_conversation(caf::actor_system& sys, std::int64_t id,
+                              std::optional<persistence::conversation_row> row,
+                              std::shared_ptr<const conversation_services> services) {
+  return sys.spawn(conversation_behavior, id, std::move(row), std::move(services));
+}
+
+}  // namespace frontdesk::actors

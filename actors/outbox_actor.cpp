@@ -1,0 +1,132 @@
+#include "actors/outbox_actor.hpp"
+
+#include <unordered_set>
+
+#include "actors/atoms.hpp"
+#include "config/log.hpp"
+#include "persistence/read_pool.hpp"
+
+namespace frontdesk::actors {
+namespace {
+
+using rows_ptr = std::shared_ptr<std::vector<persistence::outbox_row>>;
+
+struct delivered_msg {
+  persistence::outbox_row row;
+  delivery_result result;
+};
+
+}  // namespace
+}  // namespace frontdesk::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(frontdesk::actors::rows_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(frontdesk::actors::delivered_msg)
+
+namespace frontdesk::actors {
+namespace {
+
+using load_atom = caf::atom_constant<caf::atom("load")>;
+using done_atom = caf::atom_constant<caf::atom("done")>;
+
+struct outbox_state {
+  static constexpr const char* name = "outbox";
+  std::shared_ptr<persistence::read_pool> reads;
+  delivery_fn deliver;
+  int max_attempts = 8;
+  bool loading = false;
+  bool again = false;  ///< a kick arrived while loading
+  std::unordered_set<std::string> in_flight;
+  std::uint64_t delivered = 0;
+  std::uint64_t failed = 0;
+};
+
+using self_ptr = caf::stateful_actor<outbox_state>*;
+
+void load(self_ptr self) {
+  auto& st = self->state;
+  if (st.loading) {
+    st.again = true;
+    return;
+  }
+  st.loading = true;
+  caf::actor me = caf::actor_cast<caf::actor>(self);
+  const bool posted = st.reads->post([me](persistence::store& db) {
+    auto rows = std::make_shared<std::vector<persistence::outbox_row>>();
+    if (auto r = db.pending_outbox(200)) *rows = std::move(*r);
+    caf::anon_send(me, load_atom::value, std::move(rows));
+  });
+  if (!posted) st.loading = false;
+}
+
+caf::behavior outbox_behavior(self_ptr self, std::shared_ptr<persistence::read_pool> reads,
+                              delivery_fn deliver, int max_attempts) {
+  self->state.reads = std::move(reads);
+  self->state.deliver = std::move(deliver);
+  self->state.max_attempts = max_attempts;
+  self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
+  return {
+      [self](kick_atom) { load(self); },
+      [self](tick_atom) {
+        load(self);
+        self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
+      },
+      [self](load_atom, rows_ptr& rows) {
+        auto& st = self->state;
+        st.loading = false;
+        caf::actor me = caf::actor_cast<caf::actor>(self);
+        for (persistence::outbox_row& row : *rows) {
+          if (!st.in_flight.insert(row.id).second) continue;
+          persistence::outbox_row copy = row;
+          st.deliver(row, [me, copy](delivery_result r) mutable {
+            caf::anon_send(me, done_atom::value, delivered_msg{std::move(copy), std::move(r)});
+          });
+        }
+        if (st.again) {
+          st.again = false;
+          load(self);
+        }
+      },
+      [self](done_atom, delivered_msg& m) {
+        auto& st = self->state;
+        const int attempts = m.row.attempts + 1;
+        std::string status = "pending";
+        if (m.result.delivered) {
+          status = "delivered";
+          ++st.delivered;
+        } else if (m.result.give_up || attempts >= st.max_attempts) {
+          status = "failed";
+          ++st.failed;
+          log::error("outbox_delivery_failed",
+                     {{"id", m.row.id}, {"attempts", attempts}, {"error", m.result.error}});
+        }
+        std::optional<std::string> ext;
+        if (!m.result.external_id.empty()) ext = m.result.external_id;
+        const std::string id = m.row.id;
+        caf::actor me = caf::actor_cast<caf::actor>(self);
+        // Marking is a small write on a store thread; the entry leaves in_flight after it.
+        st.reads->post([me, id, status, ext, attempts](persistence::store& db) {
+          if (auto r = db.mark_outbox(id, status, ext, attempts); !r) {
+            log::warn("outbox_mark_failed", {{"id", id}, {"error", r.error().message}});
+          }
+          caf::anon_send(me, done_atom::value, id);
+        });
+      },
+      [self](done_atom, const std::string& id) { self->state.in_flight.erase(id); },
+      [self](stats_atom) { return caf::make_message(self->state.delivered, self->state.failed); },
+  };
+}
+
+}  // namespace
+
+delivery_fn local_inbox_delivery() {
+  return [](const persistence::outbox_row& row, std::function<void(delivery_result)> done) {
+    done(delivery_result{true, false, "local:" + row.id, {}});
+  };
+}
+
+caf::actor spawn_outbox(caf::actor_system& sys, std::shared_ptr<persistence::read_pool> reads,
+                        delivery_fn deliver, int max_attempts) {
+  return sys.spawn(outbox_behavior, std::move(reads), std::move(deliver), max_attempts);
+}
+
+}  // namespace frontdesk::actors

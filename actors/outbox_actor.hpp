@@ -1,0 +1,39 @@
+#pragma once
+// Delivers the outbox: every reply, private note and handoff committed by a conversation
+// is sent by this actor and marked delivered, retried with backoff when delivery fails.
+// A crash between sending and marking is resolved by the delivery itself (the Chatwoot
+// gateway looks for the reply before sending again), so nothing is sent twice.
+//   (kick_atom)   new entries were committed
+//   (tick_atom)   periodic retry (self-scheduled)
+
+#include <caf/fwd.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "persistence/records.hpp"
+
+namespace frontdesk::persistence {
+class read_pool;
+}
+
+namespace frontdesk::actors {
+
+struct delivery_result {
+  bool delivered = false;
+  bool give_up = false;     ///< permanent failure: mark failed, alert
+  std::string external_id;  ///< Chatwoot message id, or a local id
+  std::string error;
+};
+
+/// Delivers one entry; calls `done` exactly once, from any thread.
+using delivery_fn =
+    std::function<void(const persistence::outbox_row&, std::function<void(delivery_result)> done)>;
+
+/// Local inbox mode: every entry is recorded as delivered (shown by the API).
+delivery_fn local_inbox_delivery();
+
+caf::actor spawn_outbox(caf::actor_system& sys, std::shared_ptr<persistence::read_pool> reads,
+                        delivery_fn deliver, int max_attempts = 8);
+
+}  // namespace frontdesk::actors

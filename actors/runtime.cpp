@@ -1,0 +1,208 @@
+#include "actors/runtime.hpp"
+
+#include <filesystem>
+
+#include "actors/atoms.hpp"
+#include "actors/conversation_actor.hpp"
+#include "actors/registry_actor.hpp"
+#include "actors/store_actor.hpp"
+#include "actors/timer_service.hpp"
+#include "config/log.hpp"
+#include "persistence/commit_queue.hpp"
+#include "persistence/read_pool.hpp"
+
+namespace frontdesk::actors {
+namespace {
+
+/// Until a drafting pipeline is configured, drafts fail and conversations escalate.
+caf::behavior no_drafter(std::string why) {
+  return {[why](draft_atom, const draft_request_ptr&) {
+            auto r = std::make_shared<draft_reply>();
+            r->failure = why;
+            return draft_reply_ptr{r};
+          },
+          [](cancel_atom, std::int64_t, std::uint64_t) {}};
+}
+
+fsm::machine_config machine_config_of(const config::settings& s) {
+  fsm::machine_config m;
+  m.confidence_threshold = s.workflow.confidence_threshold;
+  m.draft_timeout = std::chrono::seconds(s.workflow.draft_timeout_s);
+  m.approval_notify_after = std::chrono::minutes(s.workflow.approval_notify_after_min);
+  m.approval_manager_after = std::chrono::minutes(s.workflow.approval_manager_after_min);
+  return m;
+}
+
+}  // namespace
+
+struct runtime::impl {
+  std::shared_ptr<persistence::store> db;
+  std::shared_ptr<persistence::commit_queue> commits;
+  std::shared_ptr<persistence::read_pool> reads;
+  std::unique_ptr<caf::actor_system_config> cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  caf::actor store_actor, timers, bus, outbox, drafter, registry;
+  bool stopped = false;
+};
+
+runtime::runtime() : impl_(std::make_unique<impl>()) {}
+
+runtime::~runtime() {
+  stop();
+}
+
+expected<std::unique_ptr<runtime>, std::string> runtime::start(const config::settings& s,
+                                                               runtime_hooks hooks) {
+  std::unique_ptr<runtime> rt(new runtime());
+  impl& m = *rt->impl_;
+  if (s.store.db.rfind("sqlite:", 0) == 0 && s.store.db != "sqlite::memory:") {
+    const std::filesystem::path file(s.store.db.substr(7));
+    std::error_code ec;
+    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+  }
+  auto opened = persistence::open_store(s.store.db);
+  if (!opened) return unexpected{"store " + s.store.db + ": " + opened.error().message};
+  m.db = std::shared_ptr<persistence::store>(std::move(*opened));
+  if (auto r = m.db->migrate(); !r) return unexpected{"store migration: " + r.error().message};
+
+  persistence::commit_queue_options qo;
+  qo.max_batch = static_cast<std::size_t>(s.store.batch_max);
+  qo.max_delay = std::chrono::microseconds(s.store.batch_delay_us);
+  m.commits = std::make_shared<persistence::commit_queue>(m.db, qo);
+  m.reads = std::make_shared<persistence::read_pool>(m.db, 2);
+
+  m.cfg = std::make_unique<caf::actor_system_config>();
+  m.cfg->set("scheduler.max-threads", static_cast<std::size_t>(s.actors.workers));
+  m.cfg->set("scheduler.max-throughput", static_cast<std::size_t>(s.actors.max_throughput));
+  m.sys = std::make_unique<caf::actor_system>(*m.cfg);
+  auto& sys = *m.sys;
+
+  m.store_actor = spawn_store_actor(sys, m.commits);
+  m.timers = spawn_timer_service(sys);
+  m.bus = spawn_event_bus(sys);
+  m.outbox = spawn_outbox(sys, m.reads, hooks.delivery ? hooks.delivery : local_inbox_delivery());
+  m.drafter = hooks.drafter ? hooks.drafter(sys)
+                            : sys.spawn(no_drafter, std::string("no drafter configured"));
+
+  auto svc = std::make_shared<conversation_services>();
+  svc->store = m.store_actor;
+  svc->drafter = m.drafter;
+  svc->timers = m.timers;
+  svc->bus = m.bus;
+  svc->outbox = m.outbox;
+  svc->reads = m.reads;
+  svc->machine = machine_config_of(s);
+  svc->ai_drafts_enabled = s.workflow.ai_drafts_enabled;
+  svc->passivate_after = std::chrono::seconds(s.actors.passivate_after_s);
+  svc->draft_request_timeout = std::chrono::seconds(s.workflow.draft_timeout_s + 30);
+  m.registry = spawn_registry(sys, svc);
+  svc->registry = m.registry;  // before any message reaches the registry
+  caf::anon_send(m.timers, route_atom::value, m.registry);
+
+  // Recovery: every unfired timer goes back into the schedule (past ones fire at once),
+  // then conversations with work in flight come back to life.
+  auto timers = m.db->unfired_timers();
+  if (!timers) return unexpected{"store recovery (timers): " + timers.error().message};
+  for (const persistence::timer_row& t : *timers) {
+    const auto name = fsm::parse_timer_name(t.name);
+    if (!name) continue;
+    caf::anon_send(m.timers, arm_atom::value, t.conversation_id, static_cast<std::uint8_t>(*name),
+                   static_cast<std::uint64_t>(t.epoch),
+                   static_cast<std::int64_t>(t.due_at.time_since_epoch().count()));
+  }
+  caf::scoped_actor self{sys};
+  std::optional<std::string> failed;
+  self->request(m.registry, std::chrono::seconds(60), recover_atom::value)
+      .receive(
+          [&](std::uint64_t n) {
+            log::info("runtime_started",
+                      {{"activated", n}, {"timers", static_cast<std::uint64_t>(timers->size())}});
+          },
+          [&](const caf::error& e) { failed = caf::to_string(e); });
+  if (failed) return unexpected{"recovery: " + *failed};
+  return rt;
+}
+
+void runtime::submit(conversation_command cmd) {
+  caf::anon_send(impl_->registry, route_atom::value,
+                 std::make_shared<conversation_command>(std::move(cmd)));
+}
+
+void runtime::subscribe(event_sink sink) {
+  caf::anon_send(impl_->bus, subscribe_atom::value, std::make_shared<event_sink>(std::move(sink)));
+}
+
+void runtime::counts(std::function<void(runtime_counts)> done) {
+  caf::actor registry = impl_->registry;
+  caf::actor timers = impl_->timers;
+  impl_->sys->spawn(
+      [registry, timers](caf::event_based_actor* self, std::function<void(runtime_counts)> done) {
+        self->request(registry, std::chrono::seconds(5), stats_atom::value)
+            .then(
+                [self, timers, done](const registry_stats& r) {
+                  self->request(timers, std::chrono::seconds(5), stats_atom::value)
+                      .then(
+                          [done, r](std::uint64_t t) {
+                            done({r.live, r.passivated, r.activations, r.routed, t});
+                          },
+                          [done, r](const caf::error&) {
+                            done({r.live, r.passivated, r.activations, r.routed, 0});
+                          });
+                },
+                [done](const caf::error&) { done({}); });
+      },
+      std::move(done));
+}
+
+runtime_counts runtime::counts_blocking() {
+  runtime_counts out;
+  caf::scoped_actor self{*impl_->sys};
+  self->request(impl_->registry, std::chrono::seconds(10), stats_atom::value)
+      .receive(
+          [&](const registry_stats& r) {
+            out = {r.live, r.passivated, r.activations, r.routed, 0};
+          },
+          [](const caf::error&) {});
+  self->request(impl_->timers, std::chrono::seconds(10), stats_atom::value)
+      .receive([&](std::uint64_t t) { out.timers = t; }, [](const caf::error&) {});
+  return out;
+}
+
+bool runtime::store_healthy() const {
+  return impl_->commits && impl_->commits->healthy();
+}
+std::shared_ptr<persistence::read_pool> runtime::reads() const {
+  return impl_->reads;
+}
+persistence::commit_queue& runtime::commits() {
+  return *impl_->commits;
+}
+std::shared_ptr<persistence::store> runtime::store() const {
+  return impl_->db;
+}
+caf::actor_system& runtime::system() {
+  return *impl_->sys;
+}
+
+void runtime::stop() {
+  impl& m = *impl_;
+  if (m.stopped || !m.sys) return;
+  m.stopped = true;
+  {
+    caf::scoped_actor self{*m.sys};
+    self->request(m.registry, std::chrono::seconds(30), drain_atom::value)
+        .receive([](bool) {},
+                 [](const caf::error& e) {
+                   log::warn("drain_incomplete", {{"error", caf::to_string(e)}});
+                 });
+  }
+  for (const caf::actor& a : {m.registry, m.timers, m.bus, m.outbox, m.drafter, m.store_actor}) {
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  }
+  m.sys->await_all_actors_done();
+  m.commits->stop();
+  m.reads->stop();
+  m.sys.reset();
+}
+
+}  // namespace frontdesk::actors

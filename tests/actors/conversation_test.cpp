@@ -1,0 +1,181 @@
+// Conversation actors on a real actor system and a real SQLite store.
+
+#include "fixture.hpp"
+
+namespace frontdesk::actors::testing {
+namespace {
+
+using status = command_reply::status;
+
+TEST_F(runtime_test, a_message_is_drafted_queued_and_an_approval_sends_exactly_once) {
+  start();
+  const command_reply r = ask(customer_message(7, 101));
+  EXPECT_EQ(r.outcome, status::applied) << r.message;
+  ASSERT_TRUE(eventually([&] { return state_of(7) == "awaiting_approval"; })) << state_of(7);
+  auto item = rt->store()->queue_item_for(7, 1);
+  ASSERT_TRUE(item && *item);
+  EXPECT_EQ((*item)->status, "pending");
+  EXPECT_EQ((*item)->customer_message, "Where is my order?");
+  EXPECT_NE((*item)->draft.find("Hello Jane"), std::string::npos);
+
+  EXPECT_EQ(ask(approve(7, 1)).outcome, status::applied);
+  EXPECT_EQ(state_of(7), "sent");
+  // Same action, same body: idempotent. A stale version: refused.
+  EXPECT_EQ(ask(approve(7, 1)).outcome, status::repeat);
+  const command_reply stale = ask(approve(7, 0, "other"));
+  EXPECT_EQ(stale.outcome, status::refused);
+  EXPECT_EQ(stale.code, fsm::error_code::stale_draft_version);
+  const command_reply decided = ask(approve(7, 1, "another body"));
+  EXPECT_EQ(decided.outcome, status::refused);
+  EXPECT_EQ(decided.code, fsm::error_code::already_decided);
+
+  auto replies = 0;
+  ASSERT_TRUE(eventually([&] {
+    auto pending = rt->store()->pending_outbox(100);
+    return pending && pending->empty();
+  }));
+  auto msgs = rt->store()->messages(7, 50);
+  ASSERT_TRUE(msgs);
+  for (const auto& m : *msgs) replies += m.kind == "reply" ? 1 : 0;
+  EXPECT_EQ(replies, 1);
+  auto approved = rt->store()->queue_item_for(7, 1);
+  EXPECT_EQ((*approved)->status, "approved");
+  EXPECT_EQ((*approved)->operator_id, "alice");
+
+  // One trace record per state change, consecutive.
+  auto trace = rt->store()->trace(7);
+  ASSERT_TRUE(trace);
+  std::vector<std::string> path;
+  for (std::size_t i = 0; i < trace->size(); ++i) {
+    EXPECT_EQ((*trace)[i].seq, static_cast<std::int64_t>(i + 1));
+    if (i > 0) {
+      EXPECT_EQ((*trace)[i - 1].to_state, (*trace)[i].from_state);
+    }
+    path.push_back((*trace)[i].to_state);
+  }
+  EXPECT_EQ(path, (std::vector<std::string>{"received", "triaged", "drafting", "awaiting_approval",
+                                            "sent"}));
+}
+
+TEST_F(runtime_test, a_replayed_delivery_is_a_duplicate_and_changes_nothing) {
+  start();
+  EXPECT_EQ(ask(customer_message(8, 201)).outcome, status::applied);
+  ASSERT_TRUE(eventually([&] { return state_of(8) == "awaiting_approval"; }));
+  const auto before = row(8);
+  EXPECT_EQ(ask(customer_message(8, 201)).outcome, status::duplicate);
+  const auto after = row(8);
+  ASSERT_TRUE(before && after);
+  EXPECT_EQ(before->snapshot, after->snapshot);
+  EXPECT_EQ(ctl->received.load(), 1);
+}
+
+TEST_F(runtime_test, commands_for_one_conversation_apply_in_arrival_order) {
+  start();
+  ctl->never_answer = true;  // stay in drafting: every message supersedes the last request
+  constexpr int n = 40;
+  std::vector<std::future<command_reply>> replies;
+  for (int i = 1; i <= n; ++i) {
+    auto p = std::make_shared<std::promise<command_reply>>();
+    replies.push_back(p->get_future());
+    auto cmd = customer_message(9, 300 + i, "message " + std::to_string(i));
+    cmd.reply = make_reply([p](const command_reply& r) { p->set_value(r); });
+    rt->submit(std::move(cmd));
+  }
+  for (auto& f : replies) EXPECT_EQ(f.get().outcome, status::applied);
+  auto msgs = rt->store()->messages(9, 100);
+  ASSERT_TRUE(msgs);
+  ASSERT_EQ(msgs->size(), static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) EXPECT_EQ((*msgs)[i].message_id, 301 + i);
+  auto trace = rt->store()->trace(9);
+  ASSERT_TRUE(trace);
+  for (std::size_t i = 0; i < trace->size(); ++i) EXPECT_EQ((*trace)[i].seq, std::int64_t(i + 1));
+}
+
+TEST_F(runtime_test, conversations_run_in_parallel_without_blocking_each_other) {
+  start();
+  constexpr int n = 60;
+  // The drafter answers nobody until all n requests are in flight at once: if any
+  // conversation blocked while waiting for its draft, this would never complete.
+  ctl->hold_until = n;
+  for (int i = 0; i < n; ++i) rt->submit(customer_message(1000 + i, 5000 + i));
+  ASSERT_TRUE(eventually([&] {
+    for (int i = 0; i < n; ++i) {
+      if (state_of(1000 + i) != "awaiting_approval") return false;
+    }
+    return true;
+  }));
+  EXPECT_EQ(ctl->max_in_flight.load(), n);
+  EXPECT_EQ(rt->counts_blocking().live, static_cast<std::uint64_t>(n));
+}
+
+TEST_F(runtime_test, idle_conversations_passivate_and_come_back_from_the_store) {
+  settings.actors.passivate_after_s = 1;
+  start();
+  ask(customer_message(11, 401));
+  ASSERT_TRUE(eventually([&] { return state_of(11) == "awaiting_approval"; }));
+  ASSERT_TRUE(eventually([&] { return rt->counts_blocking().live == 0; }));
+  const runtime_counts passive = rt->counts_blocking();
+  EXPECT_EQ(passive.passivations, 1u);
+  EXPECT_EQ(passive.activations, 1u);
+  EXPECT_GE(passive.timers, 2u);  // approval and SLA timers stay scheduled while passivated
+  // The next command re-activates it with its state and draft.
+  EXPECT_EQ(ask(approve(11, 1)).outcome, status::applied);
+  EXPECT_EQ(rt->counts_blocking().activations, 2u);
+  EXPECT_EQ(state_of(11), "sent");
+}
+
+TEST_F(runtime_test, a_restart_resumes_work_in_flight_and_timers) {
+  ctl->never_answer = true;
+  start();
+  ask(customer_message(12, 501));
+  ASSERT_TRUE(eventually([&] { return state_of(12) == "drafting"; }));
+  ask(customer_message(13, 502));
+  ASSERT_TRUE(eventually([&] { return state_of(13) == "drafting"; }));
+  rt->stop();
+  rt.reset();
+  // A new process: the drafting request is re-issued and answered this time.
+  ctl = std::make_shared<drafter_control>();
+  start();
+  ASSERT_TRUE(eventually([&] { return state_of(12) == "awaiting_approval"; })) << state_of(12);
+  ASSERT_TRUE(eventually([&] { return state_of(13) == "awaiting_approval"; }));
+  EXPECT_EQ(ctl->received.load(), 2);
+  auto timers = rt->store()->timers(12);
+  ASSERT_TRUE(timers);
+  EXPECT_FALSE(timers->empty());
+}
+
+TEST_F(runtime_test, a_draft_that_never_comes_escalates_at_the_deadline) {
+  settings.workflow.draft_timeout_s = 1;
+  ctl->never_answer = true;
+  start();
+  ask(customer_message(14, 601));
+  ASSERT_TRUE(eventually([&] { return state_of(14) == "escalated"; })) << state_of(14);
+  EXPECT_EQ(row(14)->escalation_reason.value_or(""), "ai_unavailable");
+}
+
+TEST_F(runtime_test, low_confidence_escalates_with_the_draft_in_the_handoff) {
+  ctl->confidence = 0.4;
+  start();
+  ask(customer_message(15, 701));
+  ASSERT_TRUE(eventually([&] { return state_of(15) == "escalated"; }));
+  EXPECT_EQ(row(15)->escalation_reason.value_or(""), "low_confidence");
+  ASSERT_TRUE(eventually([&] {
+    auto p = rt->store()->pending_outbox(10);
+    return p && p->empty();
+  }));
+  auto item = rt->store()->queue_item_for(15, 1);
+  ASSERT_TRUE(item && *item);
+  EXPECT_EQ((*item)->status, "escalated");
+  EXPECT_NE((*item)->flags.find("low_confidence"), std::string::npos);
+}
+
+TEST_F(runtime_test, p0_messages_go_to_a_human_without_a_draft) {
+  start();
+  ask(customer_message(16, 801, "I was charged twice and my payment failed, this is fraud"));
+  ASSERT_TRUE(eventually([&] { return state_of(16) == "escalated"; }));
+  EXPECT_EQ(ctl->received.load(), 0);
+  EXPECT_EQ(row(16)->priority, "P0");
+}
+
+}  // namespace
+}  // namespace frontdesk::actors::testing
