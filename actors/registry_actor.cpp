@@ -46,7 +46,7 @@ struct registry_state {
 
 using self_ptr = caf::stateful_actor<registry_state>*;
 
-void forward(self_ptr self, std::int64_t id, live_entry& e, command_ptr cmd) {
+void forward(self_ptr self, live_entry& e, command_ptr cmd) {
   ++e.forwarded;
   ++self->state.stats.routed;
   self->send(e.handle, command_atom::value, std::move(cmd));
@@ -102,7 +102,7 @@ caf::behavior registry_behavior(self_ptr self, std::shared_ptr<const conversatio
         if (st.draining) return;  // the command's reply channel answers `unavailable`
         const std::int64_t id = cmd->conversation_id;
         if (auto it = st.live.find(id); it != st.live.end()) {
-          forward(self, id, it->second, std::move(cmd));
+          forward(self, it->second, std::move(cmd));
           return;
         }
         auto& waiting = st.activating[id];
@@ -119,7 +119,7 @@ caf::behavior registry_behavior(self_ptr self, std::shared_ptr<const conversatio
         }
         if (st.draining) return;
         live_entry& e = activate(self, id, std::move(r.row));
-        for (command_ptr& c : waiting) forward(self, id, e, std::move(c));
+        for (command_ptr& c : waiting) forward(self, e, std::move(c));
       },
       [self](passivate_atom, std::int64_t id, std::uint64_t routed) {
         auto& st = self->state;

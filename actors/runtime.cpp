@@ -132,7 +132,7 @@ void runtime::subscribe(event_sink sink) {
   caf::anon_send(impl_->bus, subscribe_atom::value, std::make_shared<event_sink>(std::move(sink)));
 }
 
-void runtime::counts(std::function<void(runtime_counts)> done) {
+void runtime::counts(std::function<void(runtime_counts)> reply_to) {
   caf::actor registry = impl_->registry;
   caf::actor timers = impl_->timers;
   impl_->sys->spawn(
@@ -151,7 +151,7 @@ void runtime::counts(std::function<void(runtime_counts)> done) {
                 },
                 [done](const caf::error&) { done({}); });
       },
-      std::move(done));
+      std::move(reply_to));
 }
 
 runtime_counts runtime::counts_blocking() {

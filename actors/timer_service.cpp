@@ -88,7 +88,7 @@ caf::behavior timer_behavior(self_ptr self, caf::actor registry) {
         fire_due(self);
         schedule(self);
       },
-      [self](route_atom, caf::actor registry) { self->state.registry = std::move(registry); },
+      [self](route_atom, caf::actor target) { self->state.registry = std::move(target); },
       [self](stats_atom) { return static_cast<std::uint64_t>(self->state.by_due.size()); },
   };
 }
