@@ -4,6 +4,7 @@
 
 #include "actors/atoms.hpp"
 #include "actors/conversation_actor.hpp"
+#include "actors/drafting_actor.hpp"
 #include "actors/registry_actor.hpp"
 #include "actors/store_actor.hpp"
 #include "actors/timer_service.hpp"
@@ -13,16 +14,6 @@
 
 namespace frontdesk::actors {
 namespace {
-
-/// Until a drafting pipeline is configured, drafts fail and conversations escalate.
-caf::behavior no_drafter(std::string why) {
-  return {[why](draft_atom, const draft_request_ptr&) {
-            auto r = std::make_shared<draft_reply>();
-            r->failure = why;
-            return draft_reply_ptr{r};
-          },
-          [](cancel_atom, std::int64_t, std::uint64_t) {}};
-}
 
 fsm::machine_config machine_config_of(const config::settings& s) {
   fsm::machine_config m;
@@ -81,8 +72,15 @@ expected<std::unique_ptr<runtime>, std::string> runtime::start(const config::set
   m.timers = spawn_timer_service(sys);
   m.bus = spawn_event_bus(sys);
   m.outbox = spawn_outbox(sys, m.reads, hooks.delivery ? hooks.delivery : local_inbox_delivery());
-  m.drafter = hooks.drafter ? hooks.drafter(sys)
-                            : sys.spawn(no_drafter, std::string("no drafter configured"));
+  if (hooks.drafter) {
+    m.drafter = hooks.drafter(sys);
+  } else {
+    builtin_drafter_options d;
+    d.kb_dir = s.knowledge.kb_dir;
+    d.top_k = s.knowledge.top_k;
+    d.min_relevance = s.knowledge.min_relevance;
+    m.drafter = spawn_builtin_drafter(sys, d);
+  }
 
   auto svc = std::make_shared<conversation_services>();
   svc->store = m.store_actor;

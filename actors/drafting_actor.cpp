@@ -1,0 +1,164 @@
+#include "actors/drafting_actor.hpp"
+
+#include <boost/json.hpp>
+#include <set>
+
+#include "actors/atoms.hpp"
+#include "config/log.hpp"
+#include "domain/confidence.hpp"
+#include "domain/drafter.hpp"
+#include "persistence/kb_index.hpp"
+
+namespace frontdesk::actors {
+namespace {
+
+namespace json = boost::json;
+
+struct drafting_state {
+  static constexpr const char* name = "builtin_drafter";
+  std::optional<persistence::kb_index> index;
+  builtin_drafter_options options;
+  std::set<std::pair<std::int64_t, std::uint64_t>> cancelled;
+  std::uint64_t drafted = 0;
+};
+
+using self_ptr = caf::stateful_actor<drafting_state>*;
+
+draft_reply_ptr draft(self_ptr self, const draft_request& req) {
+  auto& st = self->state;
+  auto reply = std::make_shared<draft_reply>();
+  domain::draft_request in;
+  in.customer_message = req.customer_message;
+  in.via = req.channel;
+  in.contact_name = req.contact.name;
+  in.attributes = req.custom_attributes;
+  if (!req.intent.empty()) in.intent = req.intent;
+  if (st.index) {
+    auto found = st.index->query(req.customer_message, static_cast<std::size_t>(st.options.top_k),
+                                 st.options.min_relevance);
+    if (found) {
+      in.passages = std::move(*found);
+    } else {
+      in.knowledge_unavailable = true;
+    }
+  } else {
+    in.knowledge_unavailable = true;
+  }
+  domain::drafter_options dopts;
+  dopts.signature = st.options.signature;
+  const domain::offline_draft d = domain::draft_offline_reply(in, dopts);
+
+  domain::confidence_input ci;
+  ci.knowledge_available = !in.knowledge_unavailable;
+  for (const auto& p : in.passages) {
+    ci.top_relevance = std::max(ci.top_relevance, p.relevance);
+  }
+  std::set<std::string> articles;
+  for (const auto& p : in.passages) {
+    if (p.relevance >= st.options.min_relevance) articles.insert(p.article_id);
+  }
+  ci.articles_above_min_relevance = static_cast<int>(articles.size());
+  ci.intent_certainty = req.intent_certainty;
+  ci.sentiment_score = req.sentiment_score;
+  ci.trigger_count = static_cast<int>(req.red_flags.size());
+
+  draft_content& c = reply->draft;
+  c.text = d.reply;
+  c.confidence = domain::confidence(ci);
+  c.recommended_action = std::string(domain::to_string(d.action));
+  json::array sources;
+  for (const auto& s : d.sources) {
+    std::string section;
+    for (const auto& p : in.passages) {
+      if (p.article_id == s.article_id) {
+        section = p.section;
+        break;
+      }
+    }
+    sources.push_back({{"id", s.article_id},
+                       {"title", s.title},
+                       {"version", s.version},
+                       {"section", section},
+                       {"relevance", s.relevance}});
+  }
+  c.sources_json = json::serialize(sources);
+  json::array tags;
+  for (const auto& t : d.tags) tags.emplace_back(t);
+  c.tags_json = json::serialize(tags);
+  const std::string urgency =
+      req.priority == domain::priority::p0 || req.priority == domain::priority::p1
+          ? "high"
+          : (req.priority == domain::priority::p2 ? "medium" : "low");
+  c.sentiment_json = json::serialize(json::object{
+      {"score", req.sentiment_score}, {"label", req.sentiment_label}, {"urgency", urgency}});
+  c.flags = d.flags;
+  if (in.knowledge_unavailable &&
+      std::find(c.flags.begin(), c.flags.end(), "knowledge_unavailable") == c.flags.end()) {
+    c.flags.push_back("knowledge_unavailable");
+  }
+  if (urgency == "high") c.flags.push_back("urgent");
+  if (domain::is_low_confidence(c.confidence) &&
+      std::find(c.flags.begin(), c.flags.end(), "low_confidence") == c.flags.end()) {
+    c.flags.push_back("low_confidence");
+  }
+  c.drafter_version = "builtin-1";
+  c.intent = req.intent;
+  reply->ok = true;
+  ++st.drafted;
+  return reply;
+}
+
+caf::behavior drafting_behavior(self_ptr self, builtin_drafter_options options) {
+  auto& st = self->state;
+  st.options = std::move(options);
+  auto index = persistence::kb_index::open(":memory:");
+  if (index) {
+    st.index = std::move(*index);
+    if (auto r = st.index->index_folder(st.options.kb_dir); !r) {
+      log::warn("kb_unavailable", {{"dir", st.options.kb_dir}, {"error", r.error().message}});
+    } else {
+      log::info("kb_indexed",
+                {{"dir", st.options.kb_dir},
+                 {"articles", static_cast<std::uint64_t>(st.index->article_count())}});
+    }
+  } else {
+    log::warn("kb_unavailable", {{"error", index.error().message}});
+  }
+  self->delayed_send(self, std::chrono::seconds(5), tick_atom::value);
+  return {
+      [self](draft_atom, const draft_request_ptr& req) -> draft_reply_ptr {
+        auto& s = self->state;
+        if (s.cancelled.erase({req->conversation_id, req->request_id}) > 0) {
+          auto r = std::make_shared<draft_reply>();
+          r->failure = "cancelled";
+          return r;
+        }
+        return draft(self, *req);
+      },
+      [self](cancel_atom, std::int64_t conv, std::uint64_t request_id) {
+        auto& s = self->state;
+        if (s.cancelled.size() < 10000) s.cancelled.insert({conv, request_id});
+      },
+      [self](tick_atom) {
+        auto& s = self->state;
+        s.cancelled.clear();  // stale cancellations of requests already answered
+        if (s.index) {
+          if (auto r = s.index->refresh(); r && (r->added + r->changed + r->removed) > 0) {
+            log::info("kb_reloaded", {{"added", static_cast<std::uint64_t>(r->added)},
+                                      {"changed", static_cast<std::uint64_t>(r->changed)},
+                                      {"removed", static_cast<std::uint64_t>(r->removed)}});
+          }
+        }
+        self->delayed_send(self, std::chrono::seconds(5), tick_atom::value);
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_builtin_drafter(caf::actor_system& sys, builtin_drafter_options options) {
+  // Detached: retrieval runs on its own thread, never on a scheduler worker.
+  return sys.spawn<caf::detached>(drafting_behavior, std::move(options));
+}
+
+}  // namespace frontdesk::actors
