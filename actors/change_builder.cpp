@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "domain/edit_distance.hpp"
+#include "fsm/event_codec.hpp"
 
 namespace frontdesk::actors {
 namespace json = boost::json;
@@ -108,6 +109,9 @@ persistence::change_set build_change_set(const transition& t) {
     cs.traces.push_back({conv, static_cast<std::int64_t>(r.seq), r.at,
                          std::string(fsm::to_string(r.from)), std::string(fsm::to_string(r.to)),
                          r.event, r.cause, r.actor, r.detail});
+  }
+  if (!cs.traces.empty() && t.cmd.event) {
+    cs.traces.front().event_data = fsm::encode_event(*t.cmd.event);
   }
   const std::string seq = std::to_string(t.after.fsm.trace_seq);
   bool queue_touched = false;

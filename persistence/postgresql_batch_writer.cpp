@@ -188,7 +188,7 @@ void send_set_body(pipeline& p, const change_set& set, std::size_t index) {
   for (const auto& t : set.traces) {
     p.send("fdw_insert_trace", {index, kind::trace_seq}, t.conversation_id,
            t.seq > 0 ? std::optional<std::int64_t>(t.seq) : std::nullopt, t.at, t.from_state,
-           t.to_state, t.event, t.cause, t.actor, t.detail);
+           t.to_state, t.event, t.cause, t.actor, t.detail, t.event_data);
   }
   for (const auto& q : set.queue_items) {
     p.send("fdw_upsert_queue_item", {index}, q.id, q.conversation_id, q.draft_version, q.status,

@@ -441,7 +441,7 @@ class postgresql_store final : public store {
     return query(call_text("fd_select_trace", conversation_id),
                  rows_of<trace_row>([](const row_reader& s) {
                    return trace_row{s.i64(0),  s.i64(1),  s.time(2), s.text(3), s.text(4),
-                                    s.text(5), s.text(6), s.text(7), s.text(8)};
+                                    s.text(5), s.text(6), s.text(7), s.text(8), s.text(9)};
                  }));
   }
 

@@ -116,6 +116,7 @@ struct trace_row {
   std::string cause;
   std::string actor;
   std::string detail;
+  std::string event_data;  // the encoded fsm event on the first row of each event; else empty
   bool operator==(const trace_row&) const = default;
 };
 

@@ -24,8 +24,8 @@ inline constexpr const char* insert_message =
 
 inline constexpr const char* insert_trace =
     "INSERT INTO traces (conversation_id, seq, at, from_state, to_state, event, cause, actor, "
-    "detail) VALUES ($1, COALESCE($2, (SELECT COALESCE(MAX(t.seq), 0) + 1 FROM traces t WHERE "
-    "t.conversation_id = $1)), $3, $4, $5, $6, $7, $8, $9) RETURNING seq";
+    "detail, event_data) VALUES ($1, COALESCE($2, (SELECT COALESCE(MAX(t.seq), 0) + 1 FROM "
+    "traces t WHERE t.conversation_id = $1)), $3, $4, $5, $6, $7, $8, $9, $10) RETURNING seq";
 
 inline constexpr const char* upsert_queue_item =
     "INSERT INTO queue_items (id, conversation_id, draft_version, status, action, priority, "
@@ -107,8 +107,8 @@ inline constexpr const char* select_queue_item_for =
     "created_at, reviewed_at, operator_id, edited_text, grades, notes, action_fingerprint "
     "FROM queue_items WHERE conversation_id = $1 AND draft_version = $2";
 inline constexpr const char* select_trace =
-    "SELECT conversation_id, seq, at, from_state, to_state, event, cause, actor, detail "
-    "FROM traces WHERE conversation_id = $1 ORDER BY seq";
+    "SELECT conversation_id, seq, at, from_state, to_state, event, cause, actor, detail, "
+    "event_data FROM traces WHERE conversation_id = $1 ORDER BY seq";
 inline constexpr const char* select_learning =
     "SELECT id, conversation_id, draft_version, customer_message, draft, final_text, action, "
     "edit_distance, grades, sources, confidence, drafter_version, reviewer, review_seconds, "

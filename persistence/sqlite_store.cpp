@@ -523,7 +523,7 @@ class sqlite_store final : public store {
       s.bind(conversation_id);
       while (s.step()) {
         out.push_back(trace_row{s.i64(0), s.i64(1), s.time(2), s.text(3), s.text(4), s.text(5),
-                                s.text(6), s.text(7), s.text(8)});
+                                s.text(6), s.text(7), s.text(8), s.text(9)});
       }
       return out;
     });
@@ -722,7 +722,7 @@ class sqlite_store final : public store {
     for (const auto& t : set.traces) {
       statement s(c, sql::insert_trace);
       s.bind(t.conversation_id, t.seq > 0 ? std::optional<std::int64_t>(t.seq) : std::nullopt, t.at,
-             t.from_state, t.to_state, t.event, t.cause, t.actor, t.detail);
+             t.from_state, t.to_state, t.event, t.cause, t.actor, t.detail, t.event_data);
       s.step();
       out.trace_seqs.push_back(s.i64(0));
       s.run();
