@@ -233,7 +233,14 @@ void request_draft(self_ptr self, std::uint64_t request_id) {
 }
 
 /// Side effects of a committed transition (the store has it; now act on it).
-void perform(self_ptr self, const fsm::effects& todo, const persistence::change_set& cs,
+/// What a commit leaves to do once it is durable (kept apart: the change set itself is
+/// handed over to the writer).
+struct after_commit {
+  std::vector<persistence::notification_row> notifications;
+  bool outbox = false;
+};
+
+void perform(self_ptr self, const fsm::effects& todo, const after_commit& cs,
              const persistence::apply_result& applied) {
   auto& st = self->state;
   const auto& svc = *st.svc;
@@ -262,7 +269,7 @@ void perform(self_ptr self, const fsm::effects& todo, const persistence::change_
     if (i < applied.notification_ids.size()) n.id = applied.notification_ids[i];
     self->send(svc.bus, publish_atom::value, std::move(n));
   }
-  if (!cs.outbox.empty()) self->send(svc.outbox, kick_atom::value);
+  if (cs.outbox) self->send(svc.outbox, kick_atom::value);
 }
 
 void arm_idle_check(self_ptr self) {
@@ -317,9 +324,10 @@ void handle(self_ptr self, conversation_command cmd) {
   }
   auto cs = std::make_shared<persistence::change_set>(
       build_change_set(transition{cmd, st.snap, after, out ? &*out : nullptr, now}));
-  self->request(st.svc->store, caf::infinite, commit_atom::value, cs)
+  after_commit then{cs->notifications, !cs->outbox.empty()};
+  self->request(st.svc->store, caf::infinite, commit_atom::value, std::move(cs))
       .await([self, cmd = std::move(cmd), after = std::move(after), out = std::move(out),
-              cs](const commit_outcome& o) mutable {
+              then = std::move(then)](const commit_outcome& o) mutable {
         auto& s = self->state;
         if (!o.ok) {
           log::warn("commit_failed", {{"conv", s.snap.fsm.id}, {"error", o.error.message}});
@@ -332,7 +340,7 @@ void handle(self_ptr self, conversation_command cmd) {
         }
         s.snap = std::move(after);
         reply(cmd, s.snap, status::applied);
-        if (out) perform(self, out->todo, *cs, o.result);
+        if (out) perform(self, out->todo, then, o.result);
       });
 }
 

@@ -124,7 +124,6 @@ caf::behavior drafting_behavior(self_ptr self, builtin_drafter_options options) 
   } else {
     log::warn("kb_unavailable", {{"error", index.error().message}});
   }
-  self->delayed_send(self, std::chrono::seconds(5), tick_atom::value);
   return {
       [self](draft_atom, const draft_request_ptr& req) -> draft_reply_ptr {
         auto& s = self->state;
@@ -149,16 +148,30 @@ caf::behavior drafting_behavior(self_ptr self, builtin_drafter_options options) 
                                       {"removed", static_cast<std::uint64_t>(r->removed)}});
           }
         }
-        self->delayed_send(self, std::chrono::seconds(5), tick_atom::value);
       },
   };
+}
+
+/// Sends the drafter a tick every interval. A detached actor must not hold timers of its
+/// own: CAF 0.17's clock keeps their target referenced, and an actor system shutting
+/// down would wait for that detached thread forever. Linked, so it ends with the drafter.
+caf::behavior ticker(caf::event_based_actor* self, caf::actor target, std::chrono::seconds every) {
+  self->link_to(target);
+  self->delayed_send(self, every, tick_atom::value);
+  caf::actor_addr weak = target.address();  // no strong reference kept
+  return {[self, weak, every](tick_atom) {
+    if (auto t = caf::actor_cast<caf::actor>(weak)) self->send(t, tick_atom::value);
+    self->delayed_send(self, every, tick_atom::value);
+  }};
 }
 
 }  // namespace
 
 caf::actor spawn_builtin_drafter(caf::actor_system& sys, builtin_drafter_options options) {
   // Detached: retrieval runs on its own thread, never on a scheduler worker.
-  return sys.spawn<caf::detached>(drafting_behavior, std::move(options));
+  caf::actor drafter = sys.spawn<caf::detached>(drafting_behavior, std::move(options));
+  sys.spawn(ticker, drafter, std::chrono::seconds(5));
+  return drafter;
 }
 
 }  // namespace frontdesk::actors

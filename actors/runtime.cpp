@@ -198,6 +198,8 @@ void runtime::stop() {
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   }
   m.sys->await_all_actors_done();
+  // A detached actor's thread ends only once its object is gone: drop every handle.
+  m.registry = m.timers = m.bus = m.outbox = m.drafter = m.store_actor = caf::actor{};
   m.commits->stop();
   m.reads->stop();
   m.sys.reset();

@@ -583,12 +583,11 @@ void events(api_context& ctx, const io::request_ptr& req, const io::responder& r
   if (!stream) return;
   ctx.metrics.count("frontdesk_sse_streams_total");
   stream->send_comment("frontdesk live events for " + who->operator_id);
-  // Live first, then what was missed: ids let the page ignore a repeat.
-  std::weak_ptr<io::sse_stream> weak = stream;
-  ctx.rt.subscribe([weak](const persistence::notification_row& n) {
-    auto s = weak.lock();
-    if (!s || !s->is_open()) return false;
-    return s->send(sse_of(n));
+  // Live first, then what was missed: ids let the page ignore a repeat. The bus owns the
+  // stream while it is open and drops it at the first event after it closed.
+  ctx.rt.subscribe([stream](const persistence::notification_row& n) {
+    if (!stream->is_open()) return false;
+    return stream->send(sse_of(n));
   });
   if (since) {
     ctx.rt.reads()->post([stream, since](persistence::store& db) {

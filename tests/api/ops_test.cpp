@@ -1,0 +1,86 @@
+// Operations endpoints, the page's files, unknown routes, and live events.
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "server_fixture.hpp"
+
+namespace frontdesk::app::testing {
+namespace {
+
+class ops_test : public server_test {};
+
+TEST_F(ops_test, health_readiness_and_metrics) {
+  start();
+  EXPECT_EQ(get("/health", nullptr).body, R"({"status":"ok"})");
+  auto ready = get("/health/ready", nullptr);
+  ASSERT_EQ(ready.status, 200) << ready.body;
+  auto v = json_of(ready);
+  EXPECT_EQ(v.at("store").at("state").as_string(), "up");
+  EXPECT_EQ(v.at("gateways").at("chatwoot").at("mode").as_string(), "local_inbox");
+  ASSERT_EQ(webhook(customer_message(801, 8001, "Where is my order?"), "m-1").status, 200);
+  auto m = get("/metrics", nullptr);
+  ASSERT_EQ(m.status, 200);
+  EXPECT_NE(m.body.find("frontdesk_webhooks_total{outcome=\"accepted\"} 1"), std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("frontdesk_http_request_duration_seconds_bucket"), std::string::npos);
+  EXPECT_NE(m.body.find("frontdesk_actors_live"), std::string::npos);
+}
+
+TEST_F(ops_test, unknown_routes_wrong_methods_and_file_traversal) {
+  start();
+  auto r = get("/nope", nullptr);
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(json_of(r).at("error").at("code").as_string(), "not_found");
+  auto m = call(io::http_method::delete_, "/api/v1/queue");
+  EXPECT_EQ(m.status, 405);
+  EXPECT_TRUE(m.header("Allow").has_value());
+  EXPECT_EQ(get("/webhooks/chatwoot", nullptr).status, 405);
+  EXPECT_EQ(get("/web/../CMakeLists.txt", nullptr).status, 404);
+  EXPECT_EQ(get("/web/%2e%2e/CMakeLists.txt", nullptr).status, 404);
+  EXPECT_EQ(get("/web/.hidden", nullptr).status, 404);
+}
+
+/// Reads from a raw socket until `needle` shows up or time runs out.
+std::string read_until(int fd, const std::string& needle, std::chrono::seconds limit) {
+  std::string got;
+  const auto end = std::chrono::steady_clock::now() + limit;
+  timeval tv{0, 200'000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char buf[4096];
+  while (got.find(needle) == std::string::npos && std::chrono::steady_clock::now() < end) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n > 0) got.append(buf, static_cast<std::size_t>(n));
+    if (n == 0) break;
+  }
+  return got;
+}
+
+TEST_F(ops_test, live_events_reach_an_operator_stream) {
+  start();
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(server->port());
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const std::string req =
+      std::string("GET /api/v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ") +
+      operator_token + "\r\nAccept: text/event-stream\r\n\r\n";
+  ASSERT_EQ(::send(fd, req.data(), req.size(), 0), static_cast<ssize_t>(req.size()));
+  const std::string head = read_until(fd, "live events", std::chrono::seconds(5));
+  EXPECT_NE(head.find("text/event-stream"), std::string::npos) << head;
+  ASSERT_EQ(
+      webhook(customer_message(802, 8002, "How long does standard shipping take?"), "m-2").status,
+      200);
+  const std::string events = read_until(fd, "event: queue_item_created", std::chrono::seconds(20));
+  ::close(fd);
+  ASSERT_NE(events.find("event: queue_item_created"), std::string::npos) << events;
+  EXPECT_NE(events.find("\"id\":\"q-802-1\""), std::string::npos) << events;
+  EXPECT_NE(events.find("id: "), std::string::npos);
+}
+
+}  // namespace
+}  // namespace frontdesk::app::testing
