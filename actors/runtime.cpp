@@ -1,5 +1,6 @@
 #include "actors/runtime.hpp"
 
+#include <cstdio>
 #include <filesystem>
 
 #include "actors/atoms.hpp"
@@ -8,12 +9,45 @@
 #include "actors/registry_actor.hpp"
 #include "actors/store_actor.hpp"
 #include "actors/timer_service.hpp"
+#include "domain/business_hours.hpp"
+#include "domain/sla_calendar.hpp"
 #include "config/log.hpp"
 #include "persistence/commit_queue.hpp"
 #include "persistence/read_pool.hpp"
 
 namespace frontdesk::actors {
 namespace {
+
+/// The state machine's SLA policy: deadlines in business hours of the configured calendar
+/// (P0/P1 on the wall clock, so their alerts fire after hours too).
+expected<fsm::sla_policy, std::string> sla_policy_of(const config::sla_settings& s) {
+  domain::sla_calendar_config cal;
+  cal.time_zone = s.timezone;
+  auto week = domain::parse_business_hours(s.business_hours);
+  if (!week) return unexpected{"sla.business_hours: " + week.error()};
+  cal.week = *week;
+  for (const std::string& d : s.holidays) {
+    int y = 0;
+    unsigned mo = 0, day = 0;
+    if (std::sscanf(d.c_str(), "%d-%u-%u", &y, &mo, &day) != 3) return unexpected{"sla.holidays: " + d};
+    const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(mo), std::chrono::day(day)};
+    if (!ymd.ok()) return unexpected{"sla.holidays: " + d + " is not a date"};
+    cal.holidays.push_back(ymd);
+  }
+  auto calendar = domain::sla_calendar::create(cal);
+  if (!calendar) return unexpected{"sla.timezone / sla.business_hours: " + calendar.error()};
+  domain::sla_policy policy;
+  policy.warning_fraction = s.warning_fraction < 1 ? s.warning_fraction : 0.99;
+  return fsm::sla_policy([calendar = *calendar, policy](fsm::time_point fr, fsm::time_point res,
+                                                        domain::priority p) {
+    using std::chrono::floor;
+    using std::chrono::seconds;
+    const auto a = domain::compute_sla_deadlines(p, floor<seconds>(fr), calendar, policy);
+    const auto b = domain::compute_sla_deadlines(p, floor<seconds>(res), calendar, policy);
+    return fsm::sla_deadlines{a.first_response_warning, a.first_response_due, b.resolution_warning,
+                              b.resolution_due};
+  });
+}
 
 fsm::machine_config machine_config_of(const config::settings& s) {
   fsm::machine_config m;
@@ -44,6 +78,8 @@ runtime::~runtime() {
 
 expected<std::unique_ptr<runtime>, std::string> runtime::start(const config::settings& s,
                                                                runtime_hooks hooks) {
+  auto sla = sla_policy_of(s.sla);  // a bad calendar stops start-up before anything runs
+  if (!sla) return unexpected{sla.error()};
   std::unique_ptr<runtime> rt(new runtime());
   impl& m = *rt->impl_;
   if (s.store.db.rfind("sqlite:", 0) == 0 && s.store.db != "sqlite::memory:") {
@@ -90,6 +126,7 @@ expected<std::unique_ptr<runtime>, std::string> runtime::start(const config::set
   svc->outbox = m.outbox;
   svc->reads = m.reads;
   svc->machine = machine_config_of(s);
+  svc->machine.sla = std::move(*sla);
   svc->ai_drafts_enabled = s.workflow.ai_drafts_enabled;
   svc->passivate_after = std::chrono::seconds(s.actors.passivate_after_s);
   svc->draft_request_timeout = std::chrono::seconds(s.workflow.draft_timeout_s + 30);
