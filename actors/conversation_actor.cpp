@@ -67,6 +67,7 @@ void learn_from(conversation_info& info, const conversation_command& cmd) {
   if (m.custom_attributes) info.custom_attributes = *m.custom_attributes;
   if (m.assignee) info.assignee = m.assignee;
   if (cmd.event && std::holds_alternative<fsm::ev::customer_message>(*cmd.event)) {
+    if (!info.last_customer_text.empty()) info.previous_customer_text = info.last_customer_text;
     info.last_customer_text = m.content;
   }
 }
@@ -193,6 +194,7 @@ void request_draft(self_ptr self, std::uint64_t request_id) {
   req->conversation_id = st.snap.fsm.id;
   req->request_id = request_id;
   req->customer_message = st.snap.info.last_customer_text;
+  req->earlier_message = st.snap.info.previous_customer_text;
   req->channel = st.snap.info.channel;
   req->contact = st.snap.info.contact;
   req->custom_attributes = st.snap.info.custom_attributes;

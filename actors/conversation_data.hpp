@@ -26,6 +26,7 @@ struct conversation_info {
   std::vector<std::string> labels;
   std::map<std::string, std::string> custom_attributes;
   std::string last_customer_text;
+  std::string previous_customer_text;  ///< the message before it: context for retrieval
   std::optional<std::int64_t> assignee;
   bool operator==(const conversation_info&) const = default;
 };

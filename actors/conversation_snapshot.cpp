@@ -46,6 +46,7 @@ std::string encode_snapshot(const conversation_snapshot& s) {
   for (const auto& [k, v] : s.info.custom_attributes) attrs[k] = v;
   info["custom_attributes"] = std::move(attrs);
   info["last_customer_text"] = s.info.last_customer_text;
+  info["previous_customer_text"] = s.info.previous_customer_text;
   info["assignee"] = s.info.assignee ? json::value(*s.info.assignee) : json::value(nullptr);
   root["info"] = std::move(info);
   if (s.draft) {
@@ -100,6 +101,7 @@ expected<conversation_snapshot, std::string> decode_snapshot(std::string_view te
       s.info.custom_attributes[std::string(k)] = std::string(v.as_string());
     }
     s.info.last_customer_text = str(info, "last_customer_text");
+    s.info.previous_customer_text = str(info, "previous_customer_text");
     if (const auto& a = info.at("assignee"); !a.is_null())
       s.info.assignee = a.to_number<std::int64_t>();
     if (const auto& dv = o.at("draft"); !dv.is_null()) {

@@ -16,6 +16,7 @@ struct draft_request {
   std::int64_t conversation_id = 0;
   std::uint64_t request_id = 0;
   std::string customer_message;
+  std::string earlier_message;  ///< the customer's previous message, for retrieval context
   domain::channel channel = domain::channel::other;
   contact_info contact;
   std::map<std::string, std::string> custom_attributes;

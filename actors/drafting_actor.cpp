@@ -34,7 +34,11 @@ draft_reply_ptr draft(self_ptr self, const draft_request& req) {
   in.attributes = req.custom_attributes;
   if (!req.intent.empty()) in.intent = req.intent;
   if (st.index) {
-    auto found = st.index->query(req.customer_message, static_cast<std::size_t>(st.options.top_k),
+    // A follow-up ("it's a pair of shoes") is searched together with what came before it.
+    const std::string query = req.earlier_message.empty()
+                                  ? req.customer_message
+                                  : req.earlier_message + "\n" + req.customer_message;
+    auto found = st.index->query(query, static_cast<std::size_t>(st.options.top_k),
                                  st.options.min_relevance);
     if (found) {
       in.passages = std::move(*found);

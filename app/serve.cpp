@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "actors/runtime.hpp"
+#include "app/demo.hpp"
 #include "app/http_api.hpp"
 #include "config/log.hpp"
 #include "io/http_server.hpp"
@@ -33,6 +34,13 @@ std::string find_web_dir() {
     if (std::filesystem::exists(std::filesystem::path(candidate) / "index.html")) return candidate;
   }
   return "web";
+}
+
+std::string find_demo_file() {
+  for (const char* candidate : {"demo/conversations.jsonl", FRONTDESK_SOURCE_DIR "/demo/conversations.jsonl"}) {
+    if (std::filesystem::exists(candidate)) return candidate;
+  }
+  return "demo/conversations.jsonl";
 }
 
 void usage() {
@@ -129,8 +137,26 @@ int run_serve(int argc, char** argv) {
              {"demo", demo ? "on" : "off"}});
   std::cerr << "frontdesk: serving on http://" << s.server.host << ":" << server.port() << "/\n";
 
+  std::thread demo_thread;
+  if (demo) {
+    demo_options d;
+    d.file = find_demo_file();
+    d.host = s.server.host == "0.0.0.0" ? "127.0.0.1" : s.server.host;
+    d.port = server.port();
+    d.secret = s.chatwoot.webhook_secrets.back();
+    demo_thread = std::thread([d] {
+      auto n = replay_demo(d);
+      if (n) {
+        log::info("demo_replayed", {{"messages", *n}});
+      } else {
+        log::warn("demo_failed", {{"error", n.error()}});
+      }
+    });
+  }
+
   int sig = 0;
   sigwait(&signals, &sig);
+  if (demo_thread.joinable()) demo_thread.join();
   log::info("stopping", {{"signal", sig}});
   server.stop(std::chrono::seconds(5));
   (*rt)->stop();
