@@ -9,9 +9,9 @@
 #include "actors/registry_actor.hpp"
 #include "actors/store_actor.hpp"
 #include "actors/timer_service.hpp"
+#include "config/log.hpp"
 #include "domain/business_hours.hpp"
 #include "domain/sla_calendar.hpp"
-#include "config/log.hpp"
 #include "persistence/commit_queue.hpp"
 #include "persistence/read_pool.hpp"
 
@@ -29,8 +29,10 @@ expected<fsm::sla_policy, std::string> sla_policy_of(const config::sla_settings&
   for (const std::string& d : s.holidays) {
     int y = 0;
     unsigned mo = 0, day = 0;
-    if (std::sscanf(d.c_str(), "%d-%u-%u", &y, &mo, &day) != 3) return unexpected{"sla.holidays: " + d};
-    const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(mo), std::chrono::day(day)};
+    if (std::sscanf(d.c_str(), "%d-%u-%u", &y, &mo, &day) != 3)
+      return unexpected{"sla.holidays: " + d};
+    const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(mo),
+                                          std::chrono::day(day)};
     if (!ymd.ok()) return unexpected{"sla.holidays: " + d + " is not a date"};
     cal.holidays.push_back(ymd);
   }
@@ -38,15 +40,15 @@ expected<fsm::sla_policy, std::string> sla_policy_of(const config::sla_settings&
   if (!calendar) return unexpected{"sla.timezone / sla.business_hours: " + calendar.error()};
   domain::sla_policy policy;
   policy.warning_fraction = s.warning_fraction < 1 ? s.warning_fraction : 0.99;
-  return fsm::sla_policy([calendar = *calendar, policy](fsm::time_point fr, fsm::time_point res,
-                                                        domain::priority p) {
-    using std::chrono::floor;
-    using std::chrono::seconds;
-    const auto a = domain::compute_sla_deadlines(p, floor<seconds>(fr), calendar, policy);
-    const auto b = domain::compute_sla_deadlines(p, floor<seconds>(res), calendar, policy);
-    return fsm::sla_deadlines{a.first_response_warning, a.first_response_due, b.resolution_warning,
-                              b.resolution_due};
-  });
+  return fsm::sla_policy(
+      [calendar = *calendar, policy](fsm::time_point fr, fsm::time_point res, domain::priority p) {
+        using std::chrono::floor;
+        using std::chrono::seconds;
+        const auto a = domain::compute_sla_deadlines(p, floor<seconds>(fr), calendar, policy);
+        const auto b = domain::compute_sla_deadlines(p, floor<seconds>(res), calendar, policy);
+        return fsm::sla_deadlines{a.first_response_warning, a.first_response_due,
+                                  b.resolution_warning, b.resolution_due};
+      });
 }
 
 fsm::machine_config machine_config_of(const config::settings& s) {

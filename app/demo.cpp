@@ -31,12 +31,13 @@ expected<std::string, std::string> demo_webhook_body(const std::string& line, st
                       {"email", c.contains("email") ? c.at("email") : json::value("")},
                       {"type", "contact"}};
   json::object attrs;
-  if (const json::value* a = d.if_contains("custom_attributes"); a && a->is_object()) attrs = a->as_object();
+  if (const json::value* a = d.if_contains("custom_attributes"); a && a->is_object())
+    attrs = a->as_object();
   json::array labels;
   if (const json::value* l = d.if_contains("labels"); l && l->is_array()) labels = l->as_array();
-  const std::string channel =
-      d.contains("channel") && d.at("channel").is_string() ? std::string(d.at("channel").as_string())
-                                                           : "Channel::WebWidget";
+  const std::string channel = d.contains("channel") && d.at("channel").is_string()
+                                  ? std::string(d.at("channel").as_string())
+                                  : "Channel::WebWidget";
   json::object conversation{{"id", conv->as_int64()},
                             {"inbox_id", 1},
                             {"channel", channel},
@@ -70,7 +71,8 @@ expected<int, std::string> replay_demo(const demo_options& o) {
   int accepted = 0;
   for (std::size_t round = 0; round < 4; ++round) {  // first messages of all, then follow-ups
     for (std::size_t i = 0; i < lines.size(); ++i) {
-      const std::int64_t message_id = 700000 + static_cast<std::int64_t>(i) * 10 + static_cast<std::int64_t>(round);
+      const std::int64_t message_id =
+          700000 + static_cast<std::int64_t>(i) * 10 + static_cast<std::int64_t>(round);
       auto body = demo_webhook_body(lines[i], round, message_id);
       if (!body) continue;  // this conversation has fewer messages
       const std::string ts = std::to_string(io::system_unix_seconds());
@@ -78,15 +80,17 @@ expected<int, std::string> replay_demo(const demo_options& o) {
       req.method = io::http_method::post;
       req.url = url;
       req.body = *body;
-      req.headers = {{"Content-Type", "application/json"},
-                     {"X-Chatwoot-Timestamp", ts},
-                     {"X-Chatwoot-Signature", "sha256=" + io::hmac_sha256_hex(o.secret, ts + "." + *body)},
-                     {"X-Chatwoot-Delivery", "demo-" + std::to_string(message_id)}};
+      req.headers = {
+          {"Content-Type", "application/json"},
+          {"X-Chatwoot-Timestamp", ts},
+          {"X-Chatwoot-Signature", "sha256=" + io::hmac_sha256_hex(o.secret, ts + "." + *body)},
+          {"X-Chatwoot-Delivery", "demo-" + std::to_string(message_id)}};
       auto r = client.send(std::move(req));
       if (r && r->status == 200) {
         ++accepted;
       } else {
-        log::warn("demo_webhook_refused", {{"status", r ? r->status : 0}, {"body", r ? r->body : r.error().message}});
+        log::warn("demo_webhook_refused",
+                  {{"status", r ? r->status : 0}, {"body", r ? r->body : r.error().message}});
       }
     }
   }

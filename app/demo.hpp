@@ -19,8 +19,8 @@ struct demo_options {
 };
 
 /// The Chatwoot `message_created` body for message `index` of a demo conversation line.
-expected<std::string, std::string> demo_webhook_body(const std::string& jsonl_line, std::size_t index,
-                                                     std::int64_t message_id);
+expected<std::string, std::string> demo_webhook_body(const std::string& jsonl_line,
+                                                     std::size_t index, std::int64_t message_id);
 
 /// Sends every demo message once (first messages first, then follow-ups); returns how many
 /// were accepted or already stored. Blocking: run it on its own thread.

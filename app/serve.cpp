@@ -37,7 +37,8 @@ std::string find_web_dir() {
 }
 
 std::string find_demo_file() {
-  for (const char* candidate : {"demo/conversations.jsonl", FRONTDESK_SOURCE_DIR "/demo/conversations.jsonl"}) {
+  for (const char* candidate :
+       {"demo/conversations.jsonl", FRONTDESK_SOURCE_DIR "/demo/conversations.jsonl"}) {
     if (std::filesystem::exists(candidate)) return candidate;
   }
   return "demo/conversations.jsonl";

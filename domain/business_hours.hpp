@@ -11,6 +11,7 @@
 namespace frontdesk::domain {
 
 /// The week of an sla_calendar_config; days not named are closed. Errors say what is wrong.
-expected<decltype(sla_calendar_config::week), std::string> parse_business_hours(std::string_view text);
+expected<decltype(sla_calendar_config::week), std::string> parse_business_hours(
+    std::string_view text);
 
 }  // namespace frontdesk::domain
