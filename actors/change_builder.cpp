@@ -231,12 +231,20 @@ persistence::change_set build_change_set(const transition& t) {
                    json::serialize(json::object{{"priority", priority_text(t.after.fsm)}}),
                    "pending", 0, t.now, std::nullopt, std::nullopt});
             },
+            // The store applies every upsert before any delete, while effects are ordered (a
+            // re-entered state cancels then re-arms its timer): the last effect per timer wins.
             [&](const fsm::fx::arm_timer& a) {
-              cs.timer_upserts.push_back({conv, std::string(fsm::to_string(a.name)), a.due,
-                                          static_cast<std::int64_t>(a.epoch), false});
+              const std::string name(fsm::to_string(a.name));
+              std::erase_if(cs.timer_deletes,
+                            [&](const persistence::timer_key& k) { return k.name == name; });
+              cs.timer_upserts.push_back(
+                  {conv, name, a.due, static_cast<std::int64_t>(a.epoch), false});
             },
             [&](const fsm::fx::cancel_timer& c) {
-              cs.timer_deletes.push_back({conv, std::string(fsm::to_string(c.name))});
+              const std::string name(fsm::to_string(c.name));
+              std::erase_if(cs.timer_upserts,
+                            [&](const persistence::timer_row& r) { return r.name == name; });
+              cs.timer_deletes.push_back({conv, name});
             },
             [&](const auto&) {},
         },

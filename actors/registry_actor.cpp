@@ -37,6 +37,7 @@ struct registry_state {
   static constexpr const char* name = "registry";
   std::shared_ptr<const conversation_services> svc;
   std::unordered_map<std::int64_t, live_entry> live;
+  std::unordered_map<caf::actor_addr, std::int64_t> id_of;  ///< for down messages, O(1)
   std::unordered_map<std::int64_t, std::vector<command_ptr>> activating;
   registry_stats stats;
   bool draining = false;
@@ -57,6 +58,7 @@ live_entry& activate(self_ptr self, std::int64_t id,
   auto& st = self->state;
   caf::actor a = spawn_conversation(self->system(), id, std::move(row), st.svc);
   self->monitor(a);
+  st.id_of[a.address()] = id;
   ++st.stats.activations;
   return st.live[id] = live_entry{std::move(a), 0};
 }
@@ -84,14 +86,15 @@ caf::behavior registry_behavior(self_ptr self, std::shared_ptr<const conversatio
   self->state.svc = std::move(svc);
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
-    for (auto it = st.live.begin(); it != st.live.end(); ++it) {
-      if (it->second.handle.address() == dm.source) {
+    if (auto found = st.id_of.find(dm.source); found != st.id_of.end()) {
+      const std::int64_t id = found->second;
+      st.id_of.erase(found);
+      auto it = st.live.find(id);
+      if (it != st.live.end() && it->second.handle.address() == dm.source) {
         if (dm.reason && dm.reason != caf::exit_reason::user_shutdown) {
-          log::error("conversation_crashed",
-                     {{"conv", it->first}, {"reason", caf::to_string(dm.reason)}});
+          log::error("conversation_crashed", {{"conv", id}, {"reason", caf::to_string(dm.reason)}});
         }
         st.live.erase(it);
-        break;
       }
     }
     if (st.draining && st.drain_left > 0 && --st.drain_left == 0) st.drain_done.deliver(true);
@@ -129,6 +132,7 @@ caf::behavior registry_behavior(self_ptr self, std::shared_ptr<const conversatio
             caf::actor_cast<caf::actor>(self->current_sender()) == it->second.handle;
         if (granted) {
           self->demonitor(it->second.handle);
+          st.id_of.erase(it->second.handle.address());
           st.live.erase(it);
           ++st.stats.passivated;
         }

@@ -17,11 +17,12 @@ std::string_view trim(std::string_view s) {
 
 int day_index(std::string_view name) {
   if (name.size() < 3) return -1;
-  std::string lower;
-  for (char c : name.substr(0, 3))
-    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (std::size_t i = 0; i < day_names.size(); ++i) {
-    if (day_names[i] == lower) return static_cast<int>(i);
+    bool same = true;
+    for (std::size_t k = 0; k < 3; ++k) {
+      same = same && std::tolower(static_cast<unsigned char>(name[k])) == day_names[i][k];
+    }
+    if (same) return static_cast<int>(i);
   }
   return -1;
 }
