@@ -87,6 +87,15 @@ int run_serve(int argc, char** argv) {
     log::warn("webhook_secret_missing",
               {{"hint", "set CHATWOOT_WEBHOOK_SECRET to accept Chatwoot webhooks"}});
   }
+  // The Chatwoot and OpenAI clients exist but are not wired into delivery and drafting yet:
+  // say so plainly rather than pretend replies reach Chatwoot or drafts come from the LLM.
+  if (!s.chatwoot.base_url.empty()) {
+    log::warn("chatwoot_delivery_unavailable",
+              {{"hint", "replies stay in the local inbox (shown by the API)"}});
+  }
+  if (!s.llm.base_url.empty()) {
+    log::warn("llm_drafting_unavailable", {{"hint", "drafts come from the built-in drafter"}});
+  }
   if (s.operator_tokens.empty()) {
     const std::string token = random_hex(16);
     s.operator_tokens = token + ":admin:admin";
@@ -133,8 +142,8 @@ int run_serve(int argc, char** argv) {
             {{"address", s.server.host},
              {"port", static_cast<int>(server.port())},
              {"store", s.store.db.rfind("sqlite:", 0) == 0 ? s.store.db : "postgresql"},
-             {"chatwoot", s.chatwoot.base_url.empty() ? "local_inbox" : "configured"},
-             {"llm", s.llm.base_url.empty() ? "builtin" : "configured"},
+             {"outbox", "local_inbox"},
+             {"drafter", "builtin"},
              {"demo", demo ? "on" : "off"}});
   std::cerr << "frontdesk: serving on http://" << s.server.host << ":" << server.port() << "/\n";
 
