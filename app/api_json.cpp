@@ -73,42 +73,6 @@ json::object notification_json(const persistence::notification_row& n) {
   return o;
 }
 
-json::object trace_chrome_json(const std::vector<persistence::trace_row>& rows) {
-  json::array events;
-  auto micros = [](persistence::timestamp t) {
-    return static_cast<std::int64_t>(t.time_since_epoch().count()) * 1000;
-  };
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const auto& r = rows[i];
-    const std::int64_t pid = r.conversation_id;
-    if (i == 0) {
-      events.push_back({{"ph", "M"},
-                        {"name", "process_name"},
-                        {"pid", pid},
-                        {"tid", 1},
-                        {"args", {{"name", "conversation " + std::to_string(pid)}}}});
-    }
-    events.push_back({{"ph", "i"},
-                      {"name", r.event},
-                      {"pid", pid},
-                      {"tid", 1},
-                      {"s", "t"},
-                      {"ts", micros(r.at)},
-                      {"args", {{"cause", r.cause}, {"detail", r.detail}}}});
-    // The state entered here lasts until the next transition (or 1 ms for the last).
-    const std::int64_t start = micros(r.at);
-    const std::int64_t end = i + 1 < rows.size() ? micros(rows[i + 1].at) : start + 1000;
-    events.push_back({{"ph", "X"},
-                      {"name", r.to_state},
-                      {"pid", pid},
-                      {"tid", 1},
-                      {"ts", start},
-                      {"dur", std::max<std::int64_t>(end - start, 1)},
-                      {"args", {{"from", r.from_state}, {"event", r.event}, {"actor", r.actor}}}});
-  }
-  return {{"traceEvents", std::move(events)}, {"displayTimeUnit", "ms"}};
-}
-
 json::object conversation_json(const persistence::conversation_row& c,
                                const std::vector<persistence::message_row>& messages,
                                const std::optional<persistence::queue_item_row>& draft) {

@@ -17,8 +17,6 @@ boost::json::object queue_item_json(const persistence::queue_item_row& q);
 boost::json::object message_json(const persistence::message_row& m);
 boost::json::object trace_json(const persistence::trace_row& t);
 boost::json::object notification_json(const persistence::notification_row& n);
-/// Chrome trace-event JSON (Perfetto): one track per conversation, one slice per state.
-boost::json::object trace_chrome_json(const std::vector<persistence::trace_row>& rows);
 boost::json::object conversation_json(const persistence::conversation_row& c,
                                       const std::vector<persistence::message_row>& messages,
                                       const std::optional<persistence::queue_item_row>& draft);

@@ -7,6 +7,7 @@
 
 #include "app/api_context.hpp"
 #include "app/api_json.hpp"
+#include "app/trace_format.hpp"
 #include "config/log.hpp"
 #include "domain/quality_metrics.hpp"
 #include "persistence/read_pool.hpp"
@@ -406,7 +407,7 @@ void trace(api_context& ctx, const io::request_ptr& req, const io::responder& re
             res(http_response::error(404, "not_found", "no conversation " + std::to_string(id))));
       }
     }
-    if (format == "chrome") return ok_json(res, trace_chrome_json(*rows));
+    if (format == "chrome") return void(res(http_response::json(200, format_trace_chrome(*rows))));
     json::array items;
     for (const auto& t : *rows) items.push_back(trace_json(t));
     ok_json(res, json::object{{"conversation_id", id}, {"transitions", std::move(items)}});
