@@ -43,6 +43,7 @@ struct registry_state {
   bool draining = false;
   std::uint64_t drain_left = 0;
   caf::response_promise drain_done;
+  caf::response_promise recovered;
 };
 
 using self_ptr = caf::stateful_actor<registry_state>*;
@@ -151,7 +152,7 @@ caf::behavior registry_behavior(self_ptr self, std::shared_ptr<const conversatio
           }
           caf::anon_send(me, recover_atom::value, std::move(rows));
         });
-        self->state.drain_done = rp;  // reused slot: recovery happens before any drain
+        self->state.recovered = rp;
         return rp;
       },
       [self](recover_atom, rows_ptr& rows) {
@@ -168,8 +169,8 @@ caf::behavior registry_behavior(self_ptr self, std::shared_ptr<const conversatio
         }
         log::info("recovered",
                   {{"open", static_cast<std::uint64_t>(rows->size())}, {"activated", n}});
-        st.drain_done.deliver(n);
-        st.drain_done = caf::response_promise{};
+        st.recovered.deliver(n);
+        st.recovered = caf::response_promise{};
       },
       [self](stats_atom) {
         registry_stats s = self->state.stats;

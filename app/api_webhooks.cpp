@@ -119,9 +119,6 @@ void chatwoot_webhook(api_context& ctx, const io::request_ptr& req, const io::re
   if (conv <= 0) {
     return void(res(http_response::error(422, "missing_field", "conversation.id is required")));
   }
-  if (!cmd.event && cls.kind == io::chatwoot_event_kind::conversation_status_changed) {
-    // A status change other than resolved: nothing to do but remember it was seen.
-  }
   cmd.data = std::move(data);
   persistence::inbound_event in;
   if (auto d = req->header("X-Chatwoot-Delivery"); d && !d->empty())

@@ -4,6 +4,38 @@
 #include "config/log.hpp"
 
 namespace frontdesk::app {
+namespace {
+
+/// Forwards the single answer of a request and records its latency when it is sent,
+/// so async routes (webhooks, operator actions) are measured to the answer, not to the
+/// end of dispatch.
+class timed_sink : public io::detail::response_sink {
+ public:
+  timed_sink(io::responder inner, http_metrics& metrics, std::string route)
+      : inner_(std::move(inner)),
+        metrics_(metrics),
+        route_(std::move(route)),
+        started_(std::chrono::steady_clock::now()) {}
+  void deliver(io::http_response r) override {
+    metrics_.observe(
+        route_, std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+    inner_(std::move(r));
+  }
+  std::shared_ptr<io::sse_stream> open_stream(const io::sse_options& options) override {
+    return inner_.start_sse(options);
+  }
+
+ private:
+  io::responder inner_;
+  http_metrics& metrics_;
+  std::string route_;
+  std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace
+}  // namespace frontdesk::app
+
+namespace frontdesk::app {
 
 struct http_api::impl {
   std::unique_ptr<api_context> ctx;
@@ -45,7 +77,6 @@ expected<std::unique_ptr<http_api>, std::string> http_api::create(actors::runtim
 io::http_handler http_api::handler() {
   impl* m = impl_.get();
   return [m](io::request_ptr req, io::responder res) {
-    const auto started = std::chrono::steady_clock::now();
     std::string route = req->path;
     // Group parameterised paths so the metric has bounded cardinality.
     if (route.rfind("/api/v1/queue/", 0) == 0) {
@@ -64,9 +95,8 @@ io::http_handler http_api::handler() {
     }
     m->ctx->metrics.count("frontdesk_http_requests_total{route=\"" + route + "\",method=\"" +
                           (req->method.size() <= 7 ? req->method : std::string("other")) + "\"}");
-    m->routes.dispatch(req, res);
-    m->ctx->metrics.observe(
-        route, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    m->routes.dispatch(
+        req, io::responder(std::make_shared<timed_sink>(std::move(res), m->ctx->metrics, route)));
   };
 }
 

@@ -26,6 +26,17 @@ TEST_F(ops_test, health_readiness_and_metrics) {
   EXPECT_NE(m.body.find("frontdesk_webhooks_total{outcome=\"accepted\"} 1"), std::string::npos)
       << m.body;
   EXPECT_NE(m.body.find("frontdesk_http_request_duration_seconds_bucket"), std::string::npos);
+  // Recorded when the (asynchronous) answer was sent, so the route's time covers the
+  // commit the answer waited for; measured at dispatch it would be far smaller.
+  auto sum_of = [&](const std::string& route) {
+    const std::string key = "frontdesk_http_request_duration_seconds_sum{route=\"" + route + "\"} ";
+    const auto at = m.body.find(key);
+    return at == std::string::npos ? -1.0 : std::stod(m.body.substr(at + key.size()));
+  };
+  const double route = sum_of("/webhooks/chatwoot");
+  const double commit = sum_of("webhook_commit");
+  ASSERT_GT(commit, 0.0) << m.body;
+  EXPECT_GE(route, commit) << m.body;
   EXPECT_NE(m.body.find("frontdesk_actors_live"), std::string::npos);
 }
 
