@@ -113,6 +113,7 @@ void finish(self_ptr self, std::uint64_t id, call_status status, std::string err
   }
   const call_result r{status, e.attempts, e.previous_ambiguous,
                       error.empty() ? e.last_error : std::move(error)};
+  if (status != call_status::ok) st.stats.last_error = r.error;
   gateway_call_ptr call = e.call;
   if (!e.running) st.calls.erase(it);
   if (call->done) call->done(r);

@@ -26,6 +26,7 @@
 #include <memory>
 #include <string>
 
+#include "actors/gateway_stats.hpp"
 #include "domain/backoff.hpp"
 #include "domain/backoff_retry_policy.hpp"
 #include "domain/circuit_breaker.hpp"
@@ -87,23 +88,6 @@ struct gateway_options {
   domain::retry_budget budget;
   domain::circuit_breaker_options breaker;
   std::uint64_t seed = 0;  ///< jitter generator seed (0: from the clock)
-};
-
-struct gateway_stats {
-  std::string name;
-  domain::breaker_state breaker = domain::breaker_state::closed;
-  std::uint64_t in_flight = 0;
-  std::uint64_t queued = 0;
-  std::uint64_t calls = 0;
-  std::uint64_t succeeded = 0;
-  std::uint64_t failed = 0;
-  std::uint64_t attempts = 0;
-  std::uint64_t retries = 0;
-  std::uint64_t rejected_overloaded = 0;
-  std::uint64_t rejected_open = 0;
-  std::uint64_t deadlines = 0;
-  std::uint64_t worker_restarts = 0;
-  std::uint64_t breaker_opened = 0;
 };
 
 using call_atom = caf::atom_constant<caf::atom("call")>;

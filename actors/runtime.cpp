@@ -2,10 +2,12 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <future>
 
 #include "actors/atoms.hpp"
 #include "actors/conversation_actor.hpp"
 #include "actors/drafting_actor.hpp"
+#include "actors/gateway.hpp"
 #include "actors/registry_actor.hpp"
 #include "actors/store_actor.hpp"
 #include "actors/timer_service.hpp"
@@ -69,6 +71,7 @@ struct runtime::impl {
   std::unique_ptr<caf::actor_system_config> cfg;
   std::unique_ptr<caf::actor_system> sys;
   caf::actor store_actor, timers, bus, outbox, drafter, registry;
+  std::vector<caf::actor> gateways;  ///< answer (stats_atom) with gateway_stats
   bool stopped = false;
 };
 
@@ -169,40 +172,67 @@ void runtime::subscribe(event_sink sink) {
   caf::anon_send(impl_->bus, subscribe_atom::value, std::make_shared<event_sink>(std::move(sink)));
 }
 
+namespace {
+
+/// Asks the registry, the timer service and every gateway at once; answers when all have.
+void collect_counts(caf::event_based_actor* self, caf::actor registry, caf::actor timers,
+                    std::vector<caf::actor> gateways, std::function<void(runtime_counts)> done) {
+  struct pending {
+    runtime_counts out;
+    std::size_t left = 0;
+    std::function<void(runtime_counts)> done;
+    void one_done() {
+      if (--left == 0) done(std::move(out));
+    }
+  };
+  auto p = std::make_shared<pending>();
+  p->done = std::move(done);
+  p->left = 2 + gateways.size();
+  p->out.gateways.resize(gateways.size());
+  const auto limit = std::chrono::seconds(5);
+  self->request(registry, limit, stats_atom::value)
+      .then(
+          [p](const registry_stats& r) {
+            p->out.live = r.live;
+            p->out.passivations = r.passivated;
+            p->out.activations = r.activations;
+            p->out.routed = r.routed;
+            p->one_done();
+          },
+          [p](const caf::error&) { p->one_done(); });
+  self->request(timers, limit, stats_atom::value)
+      .then(
+          [p](std::uint64_t t) {
+            p->out.timers = t;
+            p->one_done();
+          },
+          [p](const caf::error&) { p->one_done(); });
+  for (std::size_t i = 0; i < gateways.size(); ++i) {
+    self->request(gateways[i], limit, stats_atom::value)
+        .then(
+            [p, i](const gateway_stats& g) {
+              p->out.gateways[i] = g;
+              p->one_done();
+            },
+            [p, i](const caf::error& e) {
+              p->out.gateways[i].last_error = "no answer: " + caf::to_string(e);
+              p->one_done();
+            });
+  }
+}
+
+}  // namespace
+
 void runtime::counts(std::function<void(runtime_counts)> reply_to) {
-  caf::actor registry = impl_->registry;
-  caf::actor timers = impl_->timers;
-  impl_->sys->spawn(
-      [registry, timers](caf::event_based_actor* self, std::function<void(runtime_counts)> done) {
-        self->request(registry, std::chrono::seconds(5), stats_atom::value)
-            .then(
-                [self, timers, done](const registry_stats& r) {
-                  self->request(timers, std::chrono::seconds(5), stats_atom::value)
-                      .then(
-                          [done, r](std::uint64_t t) {
-                            done({r.live, r.passivated, r.activations, r.routed, t});
-                          },
-                          [done, r](const caf::error&) {
-                            done({r.live, r.passivated, r.activations, r.routed, 0});
-                          });
-                },
-                [done](const caf::error&) { done({}); });
-      },
-      std::move(reply_to));
+  impl_->sys->spawn(collect_counts, impl_->registry, impl_->timers, impl_->gateways,
+                    std::move(reply_to));
 }
 
 runtime_counts runtime::counts_blocking() {
-  runtime_counts out;
-  caf::scoped_actor self{*impl_->sys};
-  self->request(impl_->registry, std::chrono::seconds(10), stats_atom::value)
-      .receive(
-          [&](const registry_stats& r) {
-            out = {r.live, r.passivated, r.activations, r.routed, 0};
-          },
-          [](const caf::error&) {});
-  self->request(impl_->timers, std::chrono::seconds(10), stats_atom::value)
-      .receive([&](std::uint64_t t) { out.timers = t; }, [](const caf::error&) {});
-  return out;
+  auto promise = std::make_shared<std::promise<runtime_counts>>();
+  auto future = promise->get_future();
+  counts([promise](runtime_counts c) { promise->set_value(std::move(c)); });
+  return future.get();
 }
 
 bool runtime::store_healthy() const {
@@ -236,9 +266,11 @@ void runtime::stop() {
   for (const caf::actor& a : {m.registry, m.timers, m.bus, m.outbox, m.drafter, m.store_actor}) {
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   }
+  for (const caf::actor& a : m.gateways) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   m.sys->await_all_actors_done();
   // A detached actor's thread ends only once its object is gone: drop every handle.
   m.registry = m.timers = m.bus = m.outbox = m.drafter = m.store_actor = caf::actor{};
+  m.gateways.clear();
   m.commits->stop();
   m.reads->stop();
   m.sys.reset();

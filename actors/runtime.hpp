@@ -6,9 +6,11 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "actors/command.hpp"
 #include "actors/event_bus.hpp"
+#include "actors/gateway_stats.hpp"
 #include "actors/outbox_actor.hpp"
 #include "config/settings.hpp"
 #include "domain/expected.hpp"
@@ -42,6 +44,7 @@ struct runtime_counts {
   std::uint64_t activations = 0;
   std::uint64_t routed = 0;
   std::uint64_t timers = 0;
+  std::vector<gateway_stats> gateways;  ///< one per supervised external dependency
 };
 
 class runtime {

@@ -55,41 +55,100 @@ void serve_file(const api_context& ctx, const std::string& relative, const io::r
   res(std::move(r));
 }
 
+json::object gateway_json(const std::string& mode, const actors::gateway_stats* g) {
+  if (!g) return {{"mode", mode}, {"state", "closed"}, {"in_flight", 0}, {"last_error", nullptr}};
+  return {
+      {"mode", mode},
+      {"state", domain::to_string(g->breaker)},
+      {"in_flight", g->in_flight},
+      {"queued", g->queued},
+      {"calls", g->calls},
+      {"failed", g->failed},
+      {"retries", g->retries},
+      {"last_error", g->last_error.empty() ? json::value(nullptr) : json::value(g->last_error)}};
+}
+
+const actors::gateway_stats* find_gateway(const actors::runtime_counts& c, std::string_view name) {
+  for (const auto& g : c.gateways) {
+    if (g.name == name) return &g;
+  }
+  return nullptr;
+}
+
 void ready(api_context& ctx, const io::responder& res) {
-  const bool queue_healthy = ctx.rt.store_healthy();
-  const std::string chatwoot_mode =
-      ctx.settings.chatwoot.base_url.empty() ? "local_inbox" : "chatwoot";
-  const std::string llm_mode = ctx.settings.llm.base_url.empty() ? "builtin" : "openai_compatible";
-  const std::string rag_mode =
-      ctx.settings.knowledge.rag_service_url.empty() ? "embedded" : "service";
-  const bool posted = ctx.rt.reads()->post([res, queue_healthy, chatwoot_mode, llm_mode, rag_mode,
-                                            &ctx](persistence::store& db) {
-    const auto ping = db.ping();
-    const bool store_ok = ping.has_value() && queue_healthy;
-    std::int64_t pending = -1;
-    if (auto c = db.count_queue_by_status()) {
-      auto it = c->find("pending");
-      pending = it == c->end() ? 0 : it->second;
-    }
-    json::object store{
-        {"state", store_ok ? "up" : "down"},
-        {"writer", queue_healthy ? "healthy" : "unavailable"},
-        {"last_error", ping ? json::value(nullptr) : json::value(ping.error().message)}};
+  ctx.rt.counts([&ctx, res](actors::runtime_counts counts) {
+    const bool queue_healthy = ctx.rt.store_healthy();
+    const std::string chatwoot_mode =
+        ctx.settings.chatwoot.base_url.empty() ? "local_inbox" : "chatwoot";
+    const std::string llm_mode =
+        ctx.settings.llm.base_url.empty() ? "builtin" : "openai_compatible";
+    const std::string rag_mode =
+        ctx.settings.knowledge.rag_service_url.empty() ? "embedded" : "service";
     json::object gateways{
-        {"chatwoot",
-         {{"mode", chatwoot_mode}, {"state", "closed"}, {"in_flight", 0}, {"last_error", nullptr}}},
-        {"llm",
-         {{"mode", llm_mode}, {"state", "closed"}, {"in_flight", 0}, {"last_error", nullptr}}},
-        {"rag",
-         {{"mode", rag_mode}, {"state", "closed"}, {"in_flight", 0}, {"last_error", nullptr}}}};
-    json::object body{{"status", store_ok ? "ready" : "not_ready"},
-                      {"store", std::move(store)},
-                      {"gateways", std::move(gateways)},
-                      {"queue_depth", pending},
-                      {"commit_waiting", ctx.rt.commits().waiting()}};
-    ok_json(res, body, store_ok ? 200 : 503);
+        {"chatwoot", gateway_json(chatwoot_mode, find_gateway(counts, "chatwoot"))},
+        {"llm", gateway_json(llm_mode, find_gateway(counts, "llm"))},
+        {"rag", gateway_json(rag_mode, find_gateway(counts, "knowledge"))}};
+    const bool posted = ctx.rt.reads()->post(
+        [res, queue_healthy, gateways = std::move(gateways), &ctx](persistence::store& db) mutable {
+          const auto ping = db.ping();
+          const bool store_ok = ping.has_value() && queue_healthy;
+          std::int64_t pending = -1;
+          if (auto c = db.count_queue_by_status()) {
+            auto it = c->find("pending");
+            pending = it == c->end() ? 0 : it->second;
+          }
+          json::object store{
+              {"state", store_ok ? "up" : "down"},
+              {"writer", queue_healthy ? "healthy" : "unavailable"},
+              {"last_error", ping ? json::value(nullptr) : json::value(ping.error().message)}};
+          json::object body{{"status", store_ok ? "ready" : "not_ready"},
+                            {"store", std::move(store)},
+                            {"gateways", std::move(gateways)},
+                            {"queue_depth", pending},
+                            {"commit_waiting", ctx.rt.commits().waiting()}};
+          ok_json(res, body, store_ok ? 200 : 503);
+        });
+    if (!posted) res(http_response::error(503, "not_ready", "the store is saturated"));
   });
-  if (!posted) res(http_response::error(503, "not_ready", "the store is saturated"));
+}
+
+/// Gateway calls, retries, failures and circuit state, one series per gateway.
+void render_gateway_metrics(std::string& out, const std::vector<actors::gateway_stats>& gws) {
+  if (gws.empty()) return;
+  struct family {
+    const char* name;
+    const char* type;
+    std::uint64_t actors::gateway_stats::*field;
+  };
+  static const family families[] = {
+      {"frontdesk_gateway_calls_total", "counter", &actors::gateway_stats::calls},
+      {"frontdesk_gateway_attempts_total", "counter", &actors::gateway_stats::attempts},
+      {"frontdesk_gateway_retries_total", "counter", &actors::gateway_stats::retries},
+      {"frontdesk_gateway_failures_total", "counter", &actors::gateway_stats::failed},
+      {"frontdesk_gateway_rejected_open_total", "counter", &actors::gateway_stats::rejected_open},
+      {"frontdesk_gateway_rejected_overloaded_total", "counter",
+       &actors::gateway_stats::rejected_overloaded},
+      {"frontdesk_gateway_worker_restarts_total", "counter",
+       &actors::gateway_stats::worker_restarts},
+      {"frontdesk_gateway_circuit_opened_total", "counter", &actors::gateway_stats::breaker_opened},
+      {"frontdesk_gateway_in_flight", "gauge", &actors::gateway_stats::in_flight},
+      {"frontdesk_gateway_queued", "gauge", &actors::gateway_stats::queued},
+  };
+  for (const family& f : families) {
+    out += std::string("# TYPE ") + f.name + " " + f.type + "\n";
+    for (const auto& g : gws) {
+      out +=
+          std::string(f.name) + "{gateway=\"" + g.name + "\"} " + std::to_string(g.*f.field) + "\n";
+    }
+  }
+  out += "# TYPE frontdesk_gateway_circuit_state gauge\n";
+  for (const auto& g : gws) {
+    for (auto st : {domain::breaker_state::closed, domain::breaker_state::half_open,
+                    domain::breaker_state::open}) {
+      out += "frontdesk_gateway_circuit_state{gateway=\"" + g.name + "\",state=\"" +
+             std::string(domain::to_string(st)) + "\"} " + (g.breaker == st ? "1" : "0") + "\n";
+    }
+  }
 }
 
 void metrics(api_context& ctx, const io::responder& res) {
@@ -109,6 +168,7 @@ void metrics(api_context& ctx, const io::responder& res) {
     gauge("frontdesk_store_failed_sets_total", stats.failed_sets, "counter");
     gauge("frontdesk_store_commit_waiting", ctx.rt.commits().waiting());
     gauge("frontdesk_store_up", ctx.rt.store_healthy() ? 1 : 0);
+    render_gateway_metrics(out, c.gateways);
     res(http_response::text(200, std::move(out), "text/plain; version=0.0.4"));
   });
 }
