@@ -46,9 +46,19 @@ std::vector<cue> parse_cues(std::string_view tsv) {
   return cues;
 }
 
-const std::vector<cue>& default_cues() {
-  static const std::vector<cue> cues = parse_cues(data::embedded_file("intent_cues.tsv"));
-  return cues;
+struct cue_list {
+  std::vector<cue> cues;
+  word_pattern_set patterns;  ///< the cues' patterns, same order
+};
+
+const cue_list& default_cues() {
+  static const cue_list list = [] {
+    cue_list l;
+    l.cues = parse_cues(data::embedded_file("intent_cues.tsv"));
+    for (const auto& c : l.cues) l.patterns.add(c.pattern);
+    return l;
+  }();
+  return list;
 }
 
 }  // namespace
@@ -67,8 +77,9 @@ std::optional<intent> parse_intent(std::string_view text) noexcept {
 intent_result classify_intent(std::string_view text) {
   const auto tokens = tokenize_words(text, 16 * 1024);
   std::array<double, names.size()> totals{};
-  for (const auto& c : default_cues()) {
-    if (c.pattern.matches(tokens)) totals[static_cast<std::size_t>(c.target)] += c.weight;
+  const cue_list& list = default_cues();
+  for (const std::size_t k : list.patterns.matching(tokens)) {
+    totals[static_cast<std::size_t>(list.cues[k].target)] += list.cues[k].weight;
   }
   std::size_t best = names.size() - 1;
   double s1 = 0.0;

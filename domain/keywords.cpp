@@ -1,6 +1,7 @@
 #include "domain/keywords.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "domain/language_tokens.hpp"
 
@@ -11,22 +12,28 @@ std::vector<std::string> default_escalation_keywords() {
 }
 
 bool matches_inflection(std::string_view word, std::string_view keyword) noexcept {
+  using namespace std::string_view_literals;
   if (keyword.empty()) return false;
   if (word == keyword) return true;
+  // Every form keeps all of the keyword but maybe its last letter, and adds at most 3 bytes.
+  if (word.size() < keyword.size() || word.size() > keyword.size() + 3 || word[0] != keyword[0]) {
+    return false;
+  }
   auto suffix_is = [&](std::string_view stem, std::string_view suffix) {
     return word.size() == stem.size() + suffix.size() && word.starts_with(stem) &&
            word.ends_with(suffix);
   };
-  for (const std::string_view suffix : {"s", "es", "ed", "d", "ing", "ly", "'s"}) {
-    if (suffix == "d" && !keyword.ends_with('e')) continue;
+  static constexpr std::array suffixes = {"s"sv, "es"sv, "ed"sv, "d"sv, "ing"sv, "ly"sv, "'s"sv};
+  for (const std::string_view suffix : suffixes) {
+    if (suffix == "d"sv && !keyword.ends_with('e')) continue;
     if (suffix_is(keyword, suffix)) return true;
   }
   if (keyword.size() > 1 && keyword.back() == 'y' &&
-      suffix_is(keyword.substr(0, keyword.size() - 1), "ies")) {
+      suffix_is(keyword.substr(0, keyword.size() - 1), "ies"sv)) {
     return true;
   }
   if (keyword.size() > 2 && keyword.back() == 'e' &&
-      suffix_is(keyword.substr(0, keyword.size() - 1), "ing")) {
+      suffix_is(keyword.substr(0, keyword.size() - 1), "ing"sv)) {
     return true;
   }
   return false;

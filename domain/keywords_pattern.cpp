@@ -65,7 +65,7 @@ bool word_pattern::element_matches(const element& e, const std::string& word) {
   return matches_inflection(word, e.word) || is_slip_of(word, e.word);
 }
 
-bool word_pattern::match_at(const std::vector<word_token>& tokens, std::size_t start) const {
+bool word_pattern::matches_at(const std::vector<word_token>& tokens, std::size_t start) const {
   // Greedy left to right; a gap takes the nearest match within the window.
   std::size_t at = start;
   for (std::size_t k = 0; k < elements_.size(); ++k) {
@@ -95,9 +95,41 @@ bool word_pattern::match_at(const std::vector<word_token>& tokens, std::size_t s
 
 bool word_pattern::matches(const std::vector<word_token>& tokens) const {
   for (std::size_t i = 0; i < tokens.size(); ++i) {
-    if (match_at(tokens, i)) return true;
+    if (matches_at(tokens, i)) return true;
   }
   return false;
+}
+
+std::vector<unsigned char> word_pattern::first_bytes() const {
+  const std::string& w = elements_.front().word;
+  std::vector<unsigned char> out{static_cast<unsigned char>(w.front())};
+  // A slip in the first two letters ("hargeback", "hcargeback") starts with the second.
+  if (!elements_.front().prefix && w.size() >= 6) out.push_back(static_cast<unsigned char>(w[1]));
+  return out;
+}
+
+void word_pattern_set::add(word_pattern p) {
+  const auto index = static_cast<std::uint32_t>(patterns_.size());
+  for (unsigned char b : p.first_bytes()) {
+    auto& bucket = by_first_byte_[b];
+    if (bucket.empty() || bucket.back() != index) bucket.push_back(index);
+  }
+  patterns_.push_back(std::move(p));
+}
+
+std::vector<std::size_t> word_pattern_set::matching(const std::vector<word_token>& tokens) const {
+  std::vector<bool> found(patterns_.size(), false);
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i].text.empty()) continue;
+    for (std::uint32_t k : by_first_byte_[static_cast<unsigned char>(tokens[i].text.front())]) {
+      if (!found[k] && patterns_[k].matches_at(tokens, i)) found[k] = true;
+    }
+  }
+  std::vector<std::size_t> out;
+  for (std::size_t k = 0; k < found.size(); ++k) {
+    if (found[k]) out.push_back(k);
+  }
+  return out;
 }
 
 }  // namespace frontdesk::domain

@@ -41,9 +41,19 @@ std::vector<priority_cue> parse_cues(std::string_view tsv) {
   return cues;
 }
 
-const std::vector<priority_cue>& default_cues() {
-  static const std::vector<priority_cue> cues = parse_cues(data::embedded_file("triage_cues.tsv"));
-  return cues;
+struct cue_list {
+  std::vector<priority_cue> cues;
+  word_pattern_set patterns;  ///< the cues' patterns, same order
+};
+
+const cue_list& default_cues() {
+  static const cue_list list = [] {
+    cue_list l;
+    l.cues = parse_cues(data::embedded_file("triage_cues.tsv"));
+    for (const auto& c : l.cues) l.patterns.add(c.pattern);
+    return l;
+  }();
+  return list;
 }
 
 escalation_category category_from_intent(intent i) {
@@ -119,13 +129,14 @@ triage_result triage(const triage_input& input, const triage_config& config) {
   const priority_cue* p0 = nullptr;
   const priority_cue* p1 = nullptr;
   const priority_cue* p3 = nullptr;
-  for (const auto& cue : default_cues()) {
+  const cue_list& list = default_cues();
+  for (const std::size_t k : list.patterns.matching(tokens)) {  // ascending: first cue wins
+    const priority_cue& cue = list.cues[k];
     const priority_cue** slot = cue.level == priority::p0   ? &p0
                                 : cue.level == priority::p1 ? &p1
                                 : cue.level == priority::p3 ? &p3
                                                             : nullptr;
-    if (!slot || *slot) continue;
-    if (cue.pattern.matches(tokens)) *slot = &cue;
+    if (slot && !*slot) *slot = &cue;
   }
   if (p0) {
     r.priority = priority::p0;

@@ -271,3 +271,48 @@ TEST(language, detects_six_plus_languages) {
 }
 
 }  // namespace
+
+namespace frontdesk::domain {
+namespace {
+
+TEST(word_pattern_set, finds_exactly_what_each_pattern_finds_alone) {
+  const std::vector<std::string> patterns = {
+      "chargeback",  "charged twice", "payment .. fail*", "lawyer",  "refund* .. order",
+      "where .. my", "not arrived",   "account hacked",   "cancel*", "urgent",
+      "a",           "recieved",      "wrong .. item",    "fraud"};
+  word_pattern_set set;
+  std::vector<word_pattern> alone;
+  for (const auto& p : patterns) {
+    auto compiled = word_pattern::compile(p);
+    ASSERT_TRUE(compiled) << p;
+    set.add(*compiled);
+    alone.push_back(*compiled);
+  }
+  const std::vector<std::string> texts = {
+      "I filed a hargeback with my bank",  // slip in the first letter
+      "You CHARGED me twice!!",
+      "the payment keeps on failing, again",
+      "My lawyers will hear about this",
+      "refunds for my order please",
+      "Where is my parcel? It has not arrived",
+      "cancelled, cancelling, cancel",
+      "I never received it, it was urgently needed",
+      "a wrong blue item came; fraud.",
+      "",
+      "nothing relevant here at all",
+      "ÉLÈVE naïve café résumé"};
+  for (const auto& text : texts) {
+    const auto tokens = tokenize_words(text);
+    std::vector<std::size_t> expected;
+    for (std::size_t k = 0; k < alone.size(); ++k) {
+      if (alone[k].matches(tokens)) expected.push_back(k);
+    }
+    EXPECT_EQ(set.matching(tokens), expected) << text;
+  }
+  // The slip and the inflections really are found (the comparison above is not vacuous).
+  EXPECT_EQ(set.matching(tokenize_words("hargeback")), std::vector<std::size_t>{0});
+  EXPECT_EQ(set.matching(tokenize_words("Lawyers!")), std::vector<std::size_t>{3});
+}
+
+}  // namespace
+}  // namespace frontdesk::domain
