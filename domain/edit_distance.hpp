@@ -13,7 +13,7 @@ namespace frontdesk::domain {
 std::u32string decode_code_points(std::string_view utf8);
 
 /// Insertions, deletions and substitutions of code points needed to turn a into b.
-/// Time O(n*m), memory O(min(n, m)).
+/// Bit-parallel (Myers / Hyyro): time O(n*m/64), memory O(min(n, m)).
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 /// Same over already decoded sequences.

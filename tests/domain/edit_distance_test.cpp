@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+
 #include <string>
 
 #include "domain/edit_distance.hpp"
@@ -113,3 +116,64 @@ TEST(word_diff, middle_reordering_and_bounded_fallback) {
 }
 
 }  // namespace
+
+namespace frontdesk::domain {
+namespace {
+
+/// The textbook dynamic programme, as the reference for the bit-parallel one.
+std::size_t reference_distance(const std::u32string& a, const std::u32string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+TEST(edit_distance, bit_parallel_agrees_with_the_reference_across_block_boundaries) {
+  std::mt19937 rng(20261122);
+  // Small alphabets make long runs of matches and mismatches; non-ASCII takes the map path.
+  const std::u32string alphabet = U"abcé€ 😀";
+  for (int round = 0; round < 400; ++round) {
+    const std::size_t sizes[] = {1, 2, 63, 64, 65, 127, 128, 129, 200, 300};
+    auto random_text = [&](std::size_t n, std::size_t letters) {
+      std::u32string s;
+      for (std::size_t i = 0; i < n; ++i) s += alphabet[rng() % letters];
+      return s;
+    };
+    const std::size_t letters = 2 + rng() % (alphabet.size() - 1);
+    const std::u32string a = random_text(sizes[rng() % 10] + rng() % 3, letters);
+    std::u32string b = a;
+    // Mutate a copy so the two share long stretches (the case drafts and edits are).
+    const int edits = static_cast<int>(rng() % 40);
+    for (int e = 0; e < edits && !b.empty(); ++e) {
+      const std::size_t at = rng() % b.size();
+      switch (rng() % 3) {
+        case 0:
+          b.erase(at, 1);
+          break;
+        case 1:
+          b.insert(b.begin() + static_cast<std::ptrdiff_t>(at), alphabet[rng() % letters]);
+          break;
+        default:
+          b[at] = alphabet[rng() % letters];
+      }
+    }
+    const std::u32string c = random_text(rng() % 260, letters);  // unrelated text
+    ASSERT_EQ(edit_distance(std::u32string_view(a), std::u32string_view(b)),
+              reference_distance(a, b))
+        << "round " << round << " sizes " << a.size() << " / " << b.size();
+    ASSERT_EQ(edit_distance(std::u32string_view(a), std::u32string_view(c)),
+              reference_distance(a, c))
+        << "round " << round << " sizes " << a.size() << " / " << c.size();
+  }
+}
+
+}  // namespace
+}  // namespace frontdesk::domain
