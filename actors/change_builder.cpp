@@ -137,7 +137,29 @@ persistence::change_set build_change_set(const transition& t) {
               notify("queue_item_created", {{"id", queue_item_id(conv, q.draft_version)},
                                             {"priority", priority_text(t.after.fsm)},
                                             {"draft_version", q.draft_version}});
+              // Everything the Chatwoot private note shows, so delivery needs no other read.
               json::object note{{"draft_version", q.draft_version}};
+              if (const draft_content* d = t.after.draft ? &*t.after.draft : nullptr;
+                  d && d->draft_version == q.draft_version) {
+                note["draft"] = d->text;
+                note["confidence"] = d->confidence;
+                note["recommended_action"] = d->recommended_action;
+                note["drafter_version"] = d->drafter_version;
+                note["generated_at_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              d->created_at.time_since_epoch())
+                                              .count();
+                json::array flags;
+                for (const auto& f : d->flags) flags.emplace_back(f);
+                note["flags"] = std::move(flags);
+                auto embed = [&](const char* key, const std::string& text, json::value fallback) {
+                  boost::system::error_code ec;
+                  json::value v = json::parse(text, ec);
+                  note[key] = ec ? std::move(fallback) : std::move(v);
+                };
+                embed("sources", d->sources_json, json::array{});
+                embed("tags", d->tags_json, json::array{});
+                embed("sentiment", d->sentiment_json, json::object{});
+              }
               cs.outbox.push_back(
                   {"note:" + std::to_string(conv) + ":" + std::to_string(q.draft_version), conv,
                    static_cast<std::int64_t>(q.draft_version), "private_note",
@@ -151,11 +173,15 @@ persistence::change_set build_change_set(const transition& t) {
             [&](const fsm::fx::send_reply& s) {
               queue_touched = true;
               const std::string text = t.after.draft ? final_text(*t.after.draft) : std::string();
+              // after_id: the customer message this reply answers; any copy of the reply
+              // already posted is newer, which bounds the search before a resend.
+              json::object reply{{"content", text},
+                                 {"after_id", t.after.fsm.last_customer_message},
+                                 {"action", t.after.draft ? t.after.draft->action : ""}};
               cs.outbox.push_back(
                   {"reply:" + std::to_string(conv) + ":" + std::to_string(s.draft_version), conv,
                    static_cast<std::int64_t>(s.draft_version), "public_reply",
-                   json::serialize(json::object{{"content", text}}), "pending", 0, t.now,
-                   std::nullopt, std::nullopt});
+                   json::serialize(reply), "pending", 0, t.now, std::nullopt, std::nullopt});
               cs.messages.push_back({conv, std::nullopt, "reply", text, operator_of(t.cmd), t.now});
               notify("queue_item_updated",
                      {{"id", queue_item_id(conv, s.draft_version)}, {"status", "approved"}});
@@ -211,6 +237,10 @@ persistence::change_set build_change_set(const transition& t) {
                 p["assignee_id"] = *t.cmd.data->op->assignee_id;
               } else if (t.after.info.assignee) {
                 p["assignee_id"] = *t.after.info.assignee;
+              }
+              // Triage labels the conversation "escalation_<category>"; routing uses it.
+              for (const std::string& l : t.after.info.labels) {
+                if (l.starts_with("escalation_")) p["category"] = l.substr(11);
               }
               cs.outbox.push_back({"handoff:" + std::to_string(conv) + ":" + seq, conv,
                                    static_cast<std::int64_t>(h.draft_version), "handoff",

@@ -204,6 +204,7 @@ struct test_http_server::impl::session : std::enable_shared_from_this<session> {
       rec.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     rec.body = req.body();
     rec.connection_id = conn_id;
+    rec.received_at = std::chrono::steady_clock::now();
     const bool keep_alive = req.keep_alive();
     {
       std::lock_guard lock(owner->mutex);

@@ -24,6 +24,7 @@ struct recorded_request {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::uint64_t connection_id = 0;  // which accepted connection carried it (1-based)
+  std::chrono::steady_clock::time_point received_at{};  // when it was fully read
 
   std::optional<std::string> header(std::string_view name) const;
 };
