@@ -43,6 +43,9 @@ struct draft_content {
   std::vector<std::string> flags;     ///< low_confidence, urgent, knowledge_unavailable
   std::string drafter_version;
   std::string intent;
+  /// LLM tokens and cost: {prompt_tokens,completion_tokens,total_tokens,cost_usd,model,attempts};
+  /// empty for drafts that cost nothing (the built-in drafter).
+  std::string usage_json;
   fsm::time_point created_at{};
   std::uint64_t draft_version = 0;  ///< set when the draft reaches the queue
 

@@ -35,8 +35,6 @@ std::string str(const json::object& o, std::string_view k) {
 }  // namespace
 
 std::string encode_snapshot(const conversation_snapshot& s) {
-  json::object root;
-  root["fsm"] = json::parse(fsm::to_snapshot(s.fsm));
   json::object info;
   info["contact"] = {
       {"id", s.info.contact.id}, {"name", s.info.contact.name}, {"email", s.info.contact.email}};
@@ -48,7 +46,9 @@ std::string encode_snapshot(const conversation_snapshot& s) {
   info["last_customer_text"] = s.info.last_customer_text;
   info["previous_customer_text"] = s.info.previous_customer_text;
   info["assignee"] = s.info.assignee ? json::value(*s.info.assignee) : json::value(nullptr);
-  root["info"] = std::move(info);
+  // The state machine's part is already JSON text: spliced in, not parsed and re-serialised.
+  std::string out =
+      "{\"fsm\":" + fsm::to_snapshot(s.fsm) + ",\"info\":" + json::serialize(info) + ",\"draft\":";
   if (s.draft) {
     const draft_content& d = *s.draft;
     json::object o;
@@ -62,6 +62,7 @@ std::string encode_snapshot(const conversation_snapshot& s) {
     o["flags"] = strings(d.flags);
     o["drafter_version"] = d.drafter_version;
     o["intent"] = d.intent;
+    if (!d.usage_json.empty()) o["usage"] = d.usage_json;
     o["created_at"] = millis(d.created_at);
     o["draft_version"] = d.draft_version;
     o["status"] = d.status;
@@ -72,11 +73,12 @@ std::string encode_snapshot(const conversation_snapshot& s) {
     o["grades"] = d.grades_json;
     o["notes"] = d.notes;
     o["fingerprint"] = d.fingerprint;
-    root["draft"] = std::move(o);
+    out += json::serialize(o);
   } else {
-    root["draft"] = nullptr;
+    out += "null";
   }
-  return json::serialize(root);
+  out += '}';
+  return out;
 }
 
 expected<conversation_snapshot, std::string> decode_snapshot(std::string_view text) {
@@ -117,6 +119,7 @@ expected<conversation_snapshot, std::string> decode_snapshot(std::string_view te
       c.flags = read_strings(d.at("flags"));
       c.drafter_version = str(d, "drafter_version");
       c.intent = str(d, "intent");
+      c.usage_json = str(d, "usage");  // absent in older snapshots: empty
       c.created_at = from_millis(d.at("created_at").to_number<std::int64_t>());
       c.draft_version = d.at("draft_version").to_number<std::uint64_t>();
       c.status = str(d, "status");

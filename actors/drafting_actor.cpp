@@ -4,6 +4,7 @@
 #include <set>
 
 #include "actors/atoms.hpp"
+#include "actors/knowledge_actor.hpp"
 #include "config/log.hpp"
 #include "domain/confidence.hpp"
 #include "domain/drafter.hpp"
@@ -24,8 +25,34 @@ struct drafting_state {
 
 using self_ptr = caf::stateful_actor<drafting_state>*;
 
+/// A follow-up ("it's a pair of shoes") is searched together with what came before it.
+std::string retrieval_query(const draft_request& req) {
+  return req.earlier_message.empty() ? req.customer_message
+                                     : req.earlier_message + "\n" + req.customer_message;
+}
+
 draft_reply_ptr draft(self_ptr self, const draft_request& req) {
   auto& st = self->state;
+  std::vector<domain::knowledge_passage> passages;
+  bool unavailable = true;
+  if (st.index) {
+    auto found = st.index->query(retrieval_query(req), static_cast<std::size_t>(st.options.top_k),
+                                 st.options.min_relevance);
+    if (found) {
+      passages = std::move(*found);
+      unavailable = false;
+    }
+  }
+  ++st.drafted;
+  return compose_builtin_draft(req, std::move(passages), unavailable, st.options);
+}
+
+}  // namespace
+
+draft_reply_ptr compose_builtin_draft(const draft_request& req,
+                                      std::vector<domain::knowledge_passage> passages,
+                                      bool knowledge_unavailable,
+                                      const builtin_drafter_options& options) {
   auto reply = std::make_shared<draft_reply>();
   domain::draft_request in;
   in.customer_message = req.customer_message;
@@ -33,23 +60,10 @@ draft_reply_ptr draft(self_ptr self, const draft_request& req) {
   in.contact_name = req.contact.name;
   in.attributes = req.custom_attributes;
   if (!req.intent.empty()) in.intent = req.intent;
-  if (st.index) {
-    // A follow-up ("it's a pair of shoes") is searched together with what came before it.
-    const std::string query = req.earlier_message.empty()
-                                  ? req.customer_message
-                                  : req.earlier_message + "\n" + req.customer_message;
-    auto found = st.index->query(query, static_cast<std::size_t>(st.options.top_k),
-                                 st.options.min_relevance);
-    if (found) {
-      in.passages = std::move(*found);
-    } else {
-      in.knowledge_unavailable = true;
-    }
-  } else {
-    in.knowledge_unavailable = true;
-  }
+  in.passages = std::move(passages);
+  in.knowledge_unavailable = knowledge_unavailable;
   domain::drafter_options dopts;
-  dopts.signature = st.options.signature;
+  dopts.signature = options.signature;
   const domain::offline_draft d = domain::draft_offline_reply(in, dopts);
 
   domain::confidence_input ci;
@@ -59,7 +73,7 @@ draft_reply_ptr draft(self_ptr self, const draft_request& req) {
   }
   std::set<std::string> articles;
   for (const auto& p : in.passages) {
-    if (p.relevance >= st.options.min_relevance) articles.insert(p.article_id);
+    if (p.relevance >= options.min_relevance) articles.insert(p.article_id);
   }
   ci.articles_above_min_relevance = static_cast<int>(articles.size());
   ci.intent_certainty = req.intent_certainty;
@@ -108,9 +122,10 @@ draft_reply_ptr draft(self_ptr self, const draft_request& req) {
   c.drafter_version = "builtin-1";
   c.intent = req.intent;
   reply->ok = true;
-  ++st.drafted;
   return reply;
 }
+
+namespace {
 
 caf::behavior drafting_behavior(self_ptr self, builtin_drafter_options options) {
   auto& st = self->state;
@@ -169,7 +184,53 @@ caf::behavior ticker(caf::event_based_actor* self, caf::actor target, std::chron
   }};
 }
 
+struct knowledge_drafting_state {
+  static constexpr const char* name = "builtin_drafter";
+  builtin_drafter_options options;
+  caf::actor knowledge;
+  std::set<std::pair<std::int64_t, std::uint64_t>> cancelled;
+};
+
+caf::behavior knowledge_drafting_behavior(caf::stateful_actor<knowledge_drafting_state>* self,
+                                          builtin_drafter_options options, caf::actor knowledge) {
+  self->state.options = std::move(options);
+  self->state.knowledge = std::move(knowledge);
+  return {
+      [self](draft_atom, const draft_request_ptr& req) -> caf::result<draft_reply_ptr> {
+        auto& s = self->state;
+        if (s.cancelled.erase({req->conversation_id, req->request_id}) > 0) {
+          auto r = std::make_shared<draft_reply>();
+          r->failure = "cancelled";
+          return r;
+        }
+        auto rp = self->make_response_promise<draft_reply_ptr>();
+        self->request(s.knowledge, std::chrono::seconds(10), retrieve_atom::value,
+                      retrieval_query(*req), static_cast<std::int32_t>(s.options.top_k),
+                      s.options.min_relevance)
+            .then(
+                [self, rp, req](const knowledge_answer_ptr& k) mutable {
+                  rp.deliver(
+                      compose_builtin_draft(*req, k->passages, !k->available, self->state.options));
+                },
+                [self, rp, req](const caf::error&) mutable {
+                  rp.deliver(compose_builtin_draft(*req, {}, true, self->state.options));
+                });
+        return rp;
+      },
+      [self](cancel_atom, std::int64_t conv, std::uint64_t request_id) {
+        auto& s = self->state;
+        if (s.cancelled.size() < 10000) s.cancelled.insert({conv, request_id});
+      },
+      [self](tick_atom) { self->state.cancelled.clear(); },
+  };
+}
+
 }  // namespace
+
+caf::actor spawn_builtin_drafter(caf::actor_system& sys, builtin_drafter_options options,
+                                 caf::actor knowledge) {
+  return sys.spawn(knowledge_drafting_behavior, std::move(options), std::move(knowledge));
+}
 
 caf::actor spawn_builtin_drafter(caf::actor_system& sys, builtin_drafter_options options) {
   // Detached: retrieval runs on its own thread, never on a scheduler worker.

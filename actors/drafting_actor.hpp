@@ -5,6 +5,10 @@
 
 #include <caf/fwd.hpp>
 #include <string>
+#include <vector>
+
+#include "actors/draft_protocol.hpp"
+#include "domain/knowledge_passage.hpp"
 
 namespace frontdesk::actors {
 
@@ -16,5 +20,17 @@ struct builtin_drafter_options {
 };
 
 caf::actor spawn_builtin_drafter(caf::actor_system& sys, builtin_drafter_options options);
+
+/// The same offline drafter over a knowledge actor (actors/knowledge_actor.hpp: the embedded
+/// index or the external RAG service); `options.kb_dir` is not used. An unavailable source
+/// gives a holding reply flagged knowledge_unavailable.
+caf::actor spawn_builtin_drafter(caf::actor_system& sys, builtin_drafter_options options,
+                                 caf::actor knowledge);
+
+/// Composes the built-in draft from what was retrieved (pure; shared by both variants).
+draft_reply_ptr compose_builtin_draft(const draft_request& req,
+                                      std::vector<domain::knowledge_passage> passages,
+                                      bool knowledge_unavailable,
+                                      const builtin_drafter_options& options);
 
 }  // namespace frontdesk::actors
