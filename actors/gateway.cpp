@@ -222,6 +222,15 @@ void on_worker_down(self_ptr self, const caf::down_msg& dm) {
   pump(self);
 }
 
+gateway_stats current_stats(gateway_state& s) {
+  gateway_stats out = s.stats;
+  out.in_flight = s.running;
+  out.queued = s.queue.size();
+  out.breaker = s.breaker->state();
+  out.breaker_opened = s.breaker->stats().times_opened;
+  return out;
+}
+
 caf::behavior gateway_behavior(self_ptr self, gateway_options options) {
   auto& st = self->state;
   if (options.max_in_flight == 0) options.max_in_flight = 1;
@@ -290,16 +299,8 @@ caf::behavior gateway_behavior(self_ptr self, gateway_options options) {
                 (it->second.last_error.empty() ? std::string()
                                                : " (last error: " + it->second.last_error + ")"));
       },
-      [self](stats_atom) {
-        auto& s = self->state;
-        gateway_stats out = s.stats;
-        out.in_flight = s.running;
-        out.queued = s.queue.size();
-        const domain::circuit_breaker_stats b = s.breaker->stats();
-        out.breaker = s.breaker->state();
-        out.breaker_opened = b.times_opened;
-        return out;
-      },
+      [self](stats_atom) { return current_stats(self->state); },
+      [self](gateway_stats_atom) { return current_stats(self->state); },
   };
 }
 

@@ -91,6 +91,8 @@ struct gateway_options {
 };
 
 using call_atom = caf::atom_constant<caf::atom("call")>;
+/// Answered with gateway_stats by a gateway and by every actor that owns one.
+using gateway_stats_atom = caf::atom_constant<caf::atom("gwstats")>;
 
 caf::actor spawn_gateway(caf::actor_system& sys, gateway_options options);
 

@@ -5,9 +5,13 @@
 #include <future>
 
 #include "actors/atoms.hpp"
+#include "actors/chatwoot_gateway.hpp"
 #include "actors/conversation_actor.hpp"
 #include "actors/drafting_actor.hpp"
 #include "actors/gateway.hpp"
+#include "actors/knowledge_actor.hpp"
+#include "actors/llm_drafter.hpp"
+#include "actors/reconciler.hpp"
 #include "actors/registry_actor.hpp"
 #include "actors/store_actor.hpp"
 #include "actors/timer_service.hpp"
@@ -70,8 +74,9 @@ struct runtime::impl {
   std::shared_ptr<persistence::read_pool> reads;
   std::unique_ptr<caf::actor_system_config> cfg;
   std::unique_ptr<caf::actor_system> sys;
-  caf::actor store_actor, timers, bus, outbox, drafter, registry;
-  std::vector<caf::actor> gateways;  ///< answer (stats_atom) with gateway_stats
+  caf::actor store_actor, timers, bus, outbox, drafter, knowledge, registry, reconciler;
+  std::vector<caf::actor> gateways;            ///< answer (stats_atom) with gateway_stats
+  std::unique_ptr<chatwoot_gateway> chatwoot;  ///< null in local inbox mode
   bool stopped = false;
 };
 
@@ -112,15 +117,51 @@ expected<std::unique_ptr<runtime>, std::string> runtime::start(const config::set
   m.store_actor = spawn_store_actor(sys, m.commits);
   m.timers = spawn_timer_service(sys);
   m.bus = spawn_event_bus(sys);
-  m.outbox = spawn_outbox(sys, m.reads, hooks.delivery ? hooks.delivery : local_inbox_delivery());
+  delivery_fn delivery = hooks.delivery;
+  if (!delivery && !s.chatwoot.base_url.empty()) {
+    chatwoot_gateway_options o;
+    o.base_url = s.chatwoot.base_url;
+    o.api_token = s.chatwoot.api_token;
+    o.account_id = s.chatwoot.account_id;
+    o.low_confidence_below = s.workflow.confidence_threshold;
+    auto gw = chatwoot_gateway::start(sys, o);
+    if (!gw) return unexpected{"chatwoot gateway: " + gw.error()};
+    m.chatwoot = std::move(*gw);
+    m.gateways.push_back(m.chatwoot->supervisor());
+    delivery = m.chatwoot->delivery();
+  }
+  m.outbox = spawn_outbox(sys, m.reads, delivery ? delivery : local_inbox_delivery());
   if (hooks.drafter) {
     m.drafter = hooks.drafter(sys);
   } else {
-    builtin_drafter_options d;
-    d.kb_dir = s.knowledge.kb_dir;
-    d.top_k = s.knowledge.top_k;
-    d.min_relevance = s.knowledge.min_relevance;
-    m.drafter = spawn_builtin_drafter(sys, d);
+    // Knowledge: the embedded index over kb_dir, or the RAG service when one is configured.
+    knowledge_options k;
+    k.kb_dir = s.knowledge.kb_dir;
+    k.rag_url = s.knowledge.rag_service_url;
+    // (The built-in drafter keeps its own embedded index when there is no service.)
+    if (!s.llm.base_url.empty() || !k.rag_url.empty()) m.knowledge = spawn_knowledge(sys, k);
+    if (!k.rag_url.empty()) m.gateways.push_back(m.knowledge);
+    if (!s.llm.base_url.empty()) {
+      llm_drafter_options o;
+      o.base_url = s.llm.base_url;
+      o.api_key = s.llm.api_key;
+      o.model = s.llm.model;
+      o.timeout = std::chrono::milliseconds(s.llm.timeout_ms);
+      // The whole draft (every attempt) ends before the conversation stops waiting for it.
+      o.deadline = std::chrono::seconds(s.workflow.draft_timeout_s);
+      o.top_k = s.knowledge.top_k;
+      o.min_relevance = s.knowledge.min_relevance;
+      o.knowledge = m.knowledge;
+      m.drafter = spawn_llm_drafter(sys, o);
+      m.gateways.push_back(m.drafter);
+    } else {
+      builtin_drafter_options d;
+      d.kb_dir = s.knowledge.kb_dir;
+      d.top_k = s.knowledge.top_k;
+      d.min_relevance = s.knowledge.min_relevance;
+      m.drafter = k.rag_url.empty() ? spawn_builtin_drafter(sys, d)
+                                    : spawn_builtin_drafter(sys, d, m.knowledge);
+    }
   }
 
   auto svc = std::make_shared<conversation_services>();
@@ -160,6 +201,19 @@ expected<std::unique_ptr<runtime>, std::string> runtime::start(const config::set
           },
           [&](const caf::error& e) { failed = caf::to_string(e); });
   if (failed) return unexpected{"recovery: " + *failed};
+  if (m.chatwoot) {
+    // Chatwoot never retries an account webhook: what was lost is found by polling.
+    reconciler_options ro;
+    ro.interval = std::chrono::seconds(s.chatwoot.reconcile_interval_s);
+    caf::actor registry = m.registry;
+    m.reconciler = spawn_reconciler(
+        sys, m.chatwoot->reader(),
+        [registry](conversation_command c) {
+          caf::anon_send(registry, route_atom::value,
+                         std::make_shared<conversation_command>(std::move(c)));
+        },
+        m.reads, ro);
+  }
   return rt;
 }
 
@@ -208,7 +262,7 @@ void collect_counts(caf::event_based_actor* self, caf::actor registry, caf::acto
           },
           [p](const caf::error&) { p->one_done(); });
   for (std::size_t i = 0; i < gateways.size(); ++i) {
-    self->request(gateways[i], limit, stats_atom::value)
+    self->request(gateways[i], limit, gateway_stats_atom::value)
         .then(
             [p, i](const gateway_stats& g) {
               p->out.gateways[i] = g;
@@ -263,14 +317,18 @@ void runtime::stop() {
                    log::warn("drain_incomplete", {{"error", caf::to_string(e)}});
                  });
   }
-  for (const caf::actor& a : {m.registry, m.timers, m.bus, m.outbox, m.drafter, m.store_actor}) {
-    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  for (const caf::actor& a : {m.reconciler, m.registry, m.timers, m.bus, m.outbox, m.drafter,
+                              m.knowledge, m.store_actor}) {
+    if (a) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   }
   for (const caf::actor& a : m.gateways) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  if (m.chatwoot) m.chatwoot->stop();  // its HTTP client ends; open calls answer at once
   m.sys->await_all_actors_done();
   // A detached actor's thread ends only once its object is gone: drop every handle.
-  m.registry = m.timers = m.bus = m.outbox = m.drafter = m.store_actor = caf::actor{};
+  m.registry = m.timers = m.bus = m.outbox = m.drafter = m.store_actor = m.reconciler =
+      m.knowledge = caf::actor{};
   m.gateways.clear();
+  m.chatwoot.reset();
   m.commits->stop();
   m.reads->stop();
   m.sys.reset();

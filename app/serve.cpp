@@ -87,14 +87,11 @@ int run_serve(int argc, char** argv) {
     log::warn("webhook_secret_missing",
               {{"hint", "set CHATWOOT_WEBHOOK_SECRET to accept Chatwoot webhooks"}});
   }
-  // The Chatwoot and OpenAI clients exist but are not wired into delivery and drafting yet:
-  // say so plainly rather than pretend replies reach Chatwoot or drafts come from the LLM.
-  if (!s.chatwoot.base_url.empty()) {
-    log::warn("chatwoot_delivery_unavailable",
-              {{"hint", "replies stay in the local inbox (shown by the API)"}});
+  if (s.chatwoot.base_url.empty()) {
+    log::info("local_inbox_mode", {{"hint", "set CHATWOOT_BASE_URL to deliver to Chatwoot"}});
   }
-  if (!s.llm.base_url.empty()) {
-    log::warn("llm_drafting_unavailable", {{"hint", "drafts come from the built-in drafter"}});
+  if (s.llm.base_url.empty()) {
+    log::info("builtin_drafter", {{"hint", "set LLM_BASE_URL to draft with a model"}});
   }
   if (s.operator_tokens.empty()) {
     const std::string token = random_hex(16);
