@@ -229,9 +229,33 @@ persistence::change_set build_change_set(const transition& t) {
               json::object p{{"reason", h.reason}, {"low_confidence", h.low_confidence}};
               if (h.draft_version > 0 && t.after.draft &&
                   t.after.draft->draft_version == h.draft_version) {
-                p["draft"] = t.after.draft->text;
+                const draft_content& d = *t.after.draft;
+                p["draft"] = d.text;
                 p["draft_version"] = h.draft_version;
+                // What the human taking over should know: how the customer sounds and what
+                // the draft was based on.
+                boost::system::error_code ec;
+                const json::value sentiment = json::parse(d.sentiment_json, ec);
+                if (!ec && sentiment.is_object()) {
+                  if (const auto* l = sentiment.as_object().if_contains("label");
+                      l && l->is_string()) {
+                    p["sentiment"] = l->as_string();
+                  }
+                }
+                const json::value sources = json::parse(d.sources_json, ec);
+                if (!ec && sources.is_array()) {
+                  json::array titles;
+                  for (const json::value& src : sources.as_array()) {
+                    const auto* title =
+                        src.is_object() ? src.as_object().if_contains("title") : nullptr;
+                    if (title && title->is_string()) titles.push_back(*title);
+                  }
+                  p["sources"] = std::move(titles);
+                }
                 queue_touched = true;
+              }
+              if (t.cmd.data && t.cmd.data->op && !t.cmd.data->op->reason.empty()) {
+                p["note"] = t.cmd.data->op->reason;  // the operator's own words
               }
               if (t.cmd.data && t.cmd.data->op && t.cmd.data->op->assignee_id) {
                 p["assignee_id"] = *t.cmd.data->op->assignee_id;

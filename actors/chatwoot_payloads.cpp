@@ -106,7 +106,10 @@ expected<handoff_payload, std::string> parse_handoff_payload(std::string_view te
       wrong_type(*o, "draft", json::kind::string) ||
       wrong_type(*o, "draft_version", json::kind::int64) ||
       wrong_type(*o, "assignee_id", json::kind::int64) ||
-      wrong_type(*o, "category", json::kind::string)) {
+      wrong_type(*o, "category", json::kind::string) ||
+      wrong_type(*o, "note", json::kind::string) ||
+      wrong_type(*o, "sentiment", json::kind::string) ||
+      wrong_type(*o, "sources", json::kind::array)) {
     return unexpected{std::string("a handoff field has the wrong type")};
   }
   handoff_payload h;
@@ -117,6 +120,14 @@ expected<handoff_payload, std::string> parse_handoff_payload(std::string_view te
   h.draft_version = get_int(*o, "draft_version").value_or(0);
   if (auto a = get_int(*o, "assignee_id"); a && *a > 0) h.assignee_id = a;
   h.category = get_string(*o, "category").value_or("");
+  h.note = get_string(*o, "note").value_or("");
+  h.sentiment = get_string(*o, "sentiment").value_or("");
+  if (const json::value* v = o->if_contains("sources")) {
+    for (const json::value& e : v->as_array()) {
+      if (!e.is_string()) return unexpected{std::string("handoff sources must be strings")};
+      if (h.sources.size() < 20) h.sources.emplace_back(e.as_string());
+    }
+  }
   return h;
 }
 
@@ -197,7 +208,14 @@ std::string render_handoff_note(const handoff_payload& h, std::optional<std::int
                                 std::optional<std::int64_t> team) {
   std::string note = "**HANDED TO A HUMAN**: " + describe_handoff_reason(h.reason) + ".\n";
   if (h.low_confidence) note += "**LOW CONFIDENCE**: the AI draft below was not sent.\n";
+  if (!h.note.empty()) note += "**Operator's note:** " + h.note + "\n";
   if (!h.category.empty()) note += "**Category:** " + h.category + "\n";
+  if (!h.sentiment.empty()) note += "**Sentiment:** " + h.sentiment + "\n";
+  if (!h.sources.empty()) {
+    note += "**Sources:** ";
+    for (std::size_t i = 0; i < h.sources.size(); ++i) note += (i ? ", " : "") + h.sources[i];
+    note += "\n";
+  }
   if (agent || team) {
     note += "**Assigned to:** ";
     if (agent) note += "agent #" + std::to_string(*agent);

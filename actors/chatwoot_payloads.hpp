@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/expected.hpp"
 
@@ -18,14 +19,17 @@ struct reply_payload {
 };
 
 /// handoff: {"reason", "low_confidence", "draft"?, "draft_version"?, "assignee_id"?,
-/// "category"?}.
+/// "category"?, "note"?, "sentiment"?, "sources"?: [title, ...]}.
 struct handoff_payload {
   std::string reason;
   bool low_confidence = false;
   std::optional<std::string> draft;
   std::int64_t draft_version = 0;
   std::optional<std::int64_t> assignee_id;
-  std::string category;  ///< escalation category ("billing", ...), empty when unknown
+  std::string category;              ///< escalation category ("billing", ...), empty when unknown
+  std::string note;                  ///< the operator's reason, in their words
+  std::string sentiment;             ///< the customer's tone ("negative", ...)
+  std::vector<std::string> sources;  ///< titles of the articles the draft used
 };
 
 /// Every parser refuses malformed JSON, wrong types and oversized input (over 1 MiB) with a

@@ -46,7 +46,8 @@ TEST(ReplyPayload, RefusesMalformedWrongTypesAndOversized) {
 TEST(HandoffPayload, ReadsEveryField) {
   auto h = parse_handoff_payload(
       R"({"reason":"low_confidence","low_confidence":true,"draft":"Maybe","draft_version":3,
-          "assignee_id":12,"category":"billing"})");
+          "assignee_id":12,"category":"billing","note":"VIP, call back",
+          "sentiment":"negative","sources":["Refunds","Payments"]})");
   ASSERT_TRUE(h) << h.error();
   EXPECT_EQ(h->reason, "low_confidence");
   EXPECT_TRUE(h->low_confidence);
@@ -54,6 +55,9 @@ TEST(HandoffPayload, ReadsEveryField) {
   EXPECT_EQ(h->draft_version, 3);
   EXPECT_EQ(h->assignee_id.value_or(0), 12);
   EXPECT_EQ(h->category, "billing");
+  EXPECT_EQ(h->note, "VIP, call back");
+  EXPECT_EQ(h->sentiment, "negative");
+  EXPECT_EQ(h->sources, (std::vector<std::string>{"Refunds", "Payments"}));
 }
 
 TEST(HandoffPayload, RefusesWrongTypesAndIgnoresNonPositiveAssignee) {
@@ -61,6 +65,9 @@ TEST(HandoffPayload, RefusesWrongTypesAndIgnoresNonPositiveAssignee) {
   EXPECT_FALSE(parse_handoff_payload(R"({"reason":"x","low_confidence":"yes"})"));
   EXPECT_FALSE(parse_handoff_payload(R"({"reason":"x","assignee_id":"12"})"));
   EXPECT_FALSE(parse_handoff_payload("null"));
+  EXPECT_FALSE(parse_handoff_payload(R"({"reason":"x","sources":"Refunds"})"));
+  EXPECT_FALSE(parse_handoff_payload(R"({"reason":"x","sources":[1]})"));
+  EXPECT_FALSE(parse_handoff_payload(R"({"reason":"x","note":{}})"));
   auto h = parse_handoff_payload(R"({"reason":"x","assignee_id":0,"draft":null})");
   ASSERT_TRUE(h);
   EXPECT_FALSE(h->assignee_id);
@@ -144,7 +151,13 @@ TEST(HandoffNote, SaysWhyWhoAndShowsTheDraft) {
   h.draft = "line one\nline two";
   h.draft_version = 3;
   h.category = "billing";
+  h.note = "Customer asked twice";
+  h.sentiment = "negative";
+  h.sources = {"Refunds", "Payments"};
   const std::string note = render_handoff_note(h, 12, 3);
+  EXPECT_NE(note.find("**Operator's note:** Customer asked twice"), std::string::npos) << note;
+  EXPECT_NE(note.find("**Sentiment:** negative"), std::string::npos);
+  EXPECT_NE(note.find("**Sources:** Refunds, Payments"), std::string::npos);
   EXPECT_NE(note.find("confidence is below"), std::string::npos) << note;
   EXPECT_NE(note.find("LOW CONFIDENCE"), std::string::npos);
   EXPECT_NE(note.find("agent #12, team #3"), std::string::npos);

@@ -7,19 +7,21 @@ import path from 'node:path';
 
 import { launchBrowser, unexpectedProblems } from './lib/browser.mjs';
 import { customerMessage, deliver } from './lib/chatwoot.mjs';
-import { localInbox } from './lib/replies.mjs';
+import { chatwootAccount } from './lib/replies.mjs';
 import { ARTIFACTS, TOKENS, apiClient, startServer, waitFor } from './lib/server.mjs';
 
-const mode = localInbox;
+let mode;  // where sent replies land: a local Chatwoot account
 let browser;
 const servers = [];
 
 before(async () => {
+  mode = await chatwootAccount();
   browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
   await Promise.all(servers.map((s) => s.stop()));
+  await mode?.close();
 });
 
 async function server(name, options = {}) {
@@ -81,7 +83,7 @@ function assertClean(page, allowed) {
   assert.deepEqual(unexpectedProblems(page, allowed), [], 'console errors or page exceptions');
 }
 
-describe(`operator page (${mode.name})`, () => {
+describe("operator page (replies land in a local Chatwoot account)", () => {
   test('sign-in: a bad token is refused, roles are shown, manager views hidden from operators', async () => {
     const srv = await server('signin');
     const page = await browser.newPage();
@@ -205,6 +207,12 @@ describe(`operator page (${mode.name})`, () => {
       return r.length ? r : null;
     }, { what: 'the public reply' });
     assert.deepEqual(replies, [item.draft], 'exactly one public reply, the draft');
+    // Chatwoot also got the draft as a private note for the agents, and the outcome's label.
+    const notes = mode.api.privateNotes(401);
+    assert.equal(notes.length, 1);
+    assert.match(notes[0], /\*\*AI DRAFT\*\*/);
+    assert.ok(notes[0].includes(item.draft.slice(0, 30)), notes[0]);
+    await waitFor(async () => mode.api.labels(401).includes('frontdesk_approved'), { what: 'the approval label' });
     // The item left the pending list; asking again changes nothing.
     await page.locator('.queue-list .empty').waitFor();
     const again = await api.post(`/api/v1/queue/${item.id}/approve`, { draft_version: item.draft_version, grades: { tone: 5, accuracy: 4, policy: 5 } });
@@ -288,6 +296,11 @@ describe(`operator page (${mode.name})`, () => {
     }, { what: 'the escalation' });
     assert.equal(esc.escalation_reason, 'operator');
     assert.equal((await api.get(`/api/v1/queue/${one.id}`)).body.status, 'escalated');
+    // In Chatwoot: assigned to agent 7, labelled, and a handoff note with the operator's reason.
+    await waitFor(async () => mode.api.assignee(601) === 7 && mode.api.labels(601).includes('escalated'),
+      { what: 'the handoff in Chatwoot' });
+    await waitFor(async () => mode.api.privateNotes(601).some((n) => n.includes('logistics team')),
+      { what: 'the handoff note' });
 
     await select(page, two.id);
     await page.getByRole('button', { name: 'Reject the draft' }).click();
