@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "server_fixture.hpp"
+#include "tests/support/chatwoot_server.hpp"
 
 namespace frontdesk::app::testing {
 namespace {
@@ -38,6 +39,42 @@ TEST_F(ops_test, health_readiness_and_metrics) {
   ASSERT_GT(commit, 0.0) << m.body;
   EXPECT_GE(route, commit) << m.body;
   EXPECT_NE(m.body.find("frontdesk_actors_live"), std::string::npos);
+}
+
+TEST_F(ops_test, readiness_and_metrics_show_the_chatwoot_gateway) {
+  test_support::chatwoot_server chatwoot;
+  chatwoot.start();
+  settings.chatwoot.base_url = chatwoot.base_url();
+  settings.chatwoot.api_token = chatwoot.endpoint().api_token;
+  settings.chatwoot.account_id = chatwoot.endpoint().account_id;
+  start();
+  const auto conv = chatwoot.add_conversation();
+  ASSERT_EQ(webhook(customer_message(conv, 8101, "Where is my order?"), "g-1").status, 200);
+  ASSERT_TRUE(eventually([&] { return chatwoot.private_notes(conv).size() == 1; }));
+  auto v = json_of(get("/health/ready", nullptr));
+  const auto& cw = v.at("gateways").at("chatwoot");
+  EXPECT_EQ(cw.at("mode").as_string(), "chatwoot");
+  EXPECT_EQ(cw.at("state").as_string(), "closed");
+  EXPECT_GE(cw.at("calls").to_number<std::int64_t>(), 1);
+  EXPECT_TRUE(cw.at("last_error").is_null());
+  auto m = get("/metrics", nullptr);
+  EXPECT_NE(m.body.find("frontdesk_gateway_calls_total{gateway=\"chatwoot\"}"), std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("frontdesk_gateway_circuit_state{gateway=\"chatwoot\",state=\"closed\"} 1"),
+            std::string::npos);
+
+  // Chatwoot goes away: the server stays ready (webhooks are still stored, the outbox keeps
+  // what it cannot send) and says what went wrong.
+  chatwoot.stop();
+  ASSERT_EQ(webhook(customer_message(conv + 1, 8102, "Where is my parcel?"), "g-2").status, 200);
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto r = json_of(get("/health/ready", nullptr));
+        return !r.at("gateways").at("chatwoot").at("last_error").is_null();
+      },
+      std::chrono::seconds(40)));
+  auto after = get("/health/ready", nullptr);
+  EXPECT_EQ(after.status, 200) << after.body;
 }
 
 TEST_F(ops_test, unknown_routes_wrong_methods_and_file_traversal) {
