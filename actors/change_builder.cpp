@@ -43,6 +43,53 @@ std::string final_text(const draft_content& d) {
   return d.action == "edit" && !d.edited_text.empty() ? d.edited_text : d.text;
 }
 
+/// The learning record of a reviewed draft (`customer_message`: the message it answered).
+persistence::learning_record_row learning_record_of(std::int64_t conv, const draft_content& d,
+                                                    const std::string& customer_message,
+                                                    const std::string& decided_action,
+                                                    const std::string& acting_operator,
+                                                    fsm::time_point now) {
+  persistence::learning_record_row l;
+  l.id = "learn-" + std::to_string(conv) + "-" + std::to_string(d.draft_version);
+  l.conversation_id = conv;
+  l.draft_version = static_cast<std::int64_t>(d.draft_version);
+  l.customer_message = customer_message;
+  l.draft = d.text;
+  l.action = d.action.empty() ? decided_action : d.action;
+  if (l.action == "approve" || l.action == "edit") l.final_text = final_text(d);
+  l.edit_distance =
+      static_cast<int>(l.final_text.empty() ? 0 : domain::edit_distance(d.text, l.final_text));
+  l.grades = d.grades_json.empty() ? "{}" : d.grades_json;
+  l.sources = d.sources_json;
+  l.confidence = d.confidence;
+  l.drafter_version = d.drafter_version;
+  l.reviewer = d.operator_id.empty() ? acting_operator : d.operator_id;
+  const fsm::time_point reviewed = d.reviewed_at.value_or(now);
+  l.review_seconds = std::chrono::duration<double>(reviewed - d.created_at).count();
+  l.created_at = d.created_at;
+  l.reviewed_at = reviewed;
+  return l;
+}
+
+/// After a reply was sent, what happened next becomes the learning record's outcome: the
+/// customer wrote again within 72 h, the conversation was resolved, or it was escalated.
+std::optional<std::string> followed_outcome(const transition& t) {
+  const fsm::state was = t.before.fsm.current;
+  if (!t.cmd.event || !t.before.draft || t.before.draft->status != "approved" ||
+      (was != fsm::state::sent && was != fsm::state::graded)) {
+    return std::nullopt;
+  }
+  const fsm::event& e = *t.cmd.event;
+  if (std::holds_alternative<fsm::ev::customer_message>(e)) {
+    const fsm::time_point sent = t.before.draft->reviewed_at.value_or(t.now);
+    if (t.now - sent <= std::chrono::hours(72)) return "customer_followup";
+    return std::nullopt;
+  }
+  if (std::holds_alternative<fsm::ev::resolved>(e)) return "resolved";
+  if (t.after.fsm.current == fsm::state::escalated) return "escalated";
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string queue_item_id(std::int64_t conversation_id, std::uint64_t draft_version) {
@@ -190,31 +237,15 @@ persistence::change_set build_change_set(const transition& t) {
               queue_touched = true;
               const draft_content* d = t.after.draft ? &*t.after.draft : nullptr;
               if (!d || d->draft_version != r.draft_version) return;
-              persistence::learning_record_row l;
-              l.id = "learn-" + std::to_string(conv) + "-" + std::to_string(r.draft_version);
-              l.conversation_id = conv;
-              l.draft_version = static_cast<std::int64_t>(r.draft_version);
-              l.customer_message = t.after.info.last_customer_text;
-              l.draft = d->text;
-              l.action = d->action.empty() ? r.action : d->action;
+              persistence::learning_record_row l = learning_record_of(
+                  conv, *d, t.after.info.last_customer_text, r.action, operator_of(t.cmd), t.now);
               if (r.action == "human_reply") {
                 l.action = "human_reply";
                 l.final_text = t.cmd.data && t.cmd.data->message ? t.cmd.data->message->content
                                                                  : std::string();
-              } else if (l.action == "approve" || l.action == "edit") {
-                l.final_text = final_text(*d);
+                l.edit_distance = static_cast<int>(
+                    l.final_text.empty() ? 0 : domain::edit_distance(d->text, l.final_text));
               }
-              l.edit_distance = static_cast<int>(
-                  l.final_text.empty() ? 0 : domain::edit_distance(d->text, l.final_text));
-              l.grades = d->grades_json.empty() ? "{}" : d->grades_json;
-              l.sources = d->sources_json;
-              l.confidence = d->confidence;
-              l.drafter_version = d->drafter_version;
-              l.reviewer = d->operator_id.empty() ? operator_of(t.cmd) : d->operator_id;
-              const fsm::time_point reviewed = d->reviewed_at.value_or(t.now);
-              l.review_seconds = std::chrono::duration<double>(reviewed - d->created_at).count();
-              l.created_at = d->created_at;
-              l.reviewed_at = reviewed;
               cs.learning_records.push_back(std::move(l));
               if (r.action != "human_reply") {
                 const std::string before_status = t.before.draft ? t.before.draft->status : "";
@@ -311,6 +342,13 @@ persistence::change_set build_change_set(const transition& t) {
         cs.timer_deletes.push_back({conv, std::string(fsm::to_string(f->name))});
       }
     }
+  }
+  if (auto outcome = followed_outcome(t)) {
+    const draft_content& sent = *t.before.draft;
+    persistence::learning_record_row l = learning_record_of(
+        conv, sent, t.before.info.last_customer_text, sent.action, sent.operator_id, t.now);
+    l.outcome = std::move(*outcome);
+    cs.learning_records.push_back(std::move(l));
   }
   if (queue_touched && t.after.draft && t.after.draft->draft_version > 0) {
     cs.queue_items.push_back(queue_row(t.after));

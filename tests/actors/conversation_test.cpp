@@ -179,3 +179,52 @@ TEST_F(runtime_test, p0_messages_go_to_a_human_without_a_draft) {
 
 }  // namespace
 }  // namespace frontdesk::actors::testing
+
+namespace frontdesk::actors::testing {
+namespace {
+
+std::optional<persistence::learning_record_row> learning_of(runtime& rt, std::int64_t conv) {
+  auto all = rt.store()->learning(persistence::timestamp{},
+                                  std::chrono::floor<std::chrono::milliseconds>(
+                                      std::chrono::system_clock::now() + std::chrono::hours(1)));
+  if (!all) return std::nullopt;
+  for (const auto& l : *all)
+    if (l.conversation_id == conv) return l;
+  return std::nullopt;
+}
+
+TEST_F(runtime_test, the_learning_record_follows_what_happened_after_the_reply) {
+  start();
+  // Conversation 71: replied, then the customer writes again: customer_followup.
+  // Conversation 72: replied, then Chatwoot resolves it: resolved.
+  for (std::int64_t conv : {71, 72}) {
+    ASSERT_EQ(ask(customer_message(conv, conv * 10)).outcome, command_reply::status::applied);
+    ASSERT_TRUE(eventually([&] { return state_of(conv) == "awaiting_approval"; }));
+    ASSERT_EQ(ask(approve(conv, 1)).outcome, command_reply::status::applied);
+    auto l = learning_of(*rt, conv);
+    ASSERT_TRUE(l);
+    EXPECT_EQ(l->outcome, "pending");
+    EXPECT_EQ(l->action, "approve");
+  }
+  ASSERT_EQ(ask(customer_message(71, 711, "It still has not arrived")).outcome,
+            command_reply::status::applied);
+  conversation_command resolved;
+  resolved.conversation_id = 72;
+  resolved.event = fsm::ev::resolved{};
+  resolved.cause = "test:resolved";
+  resolved.actor = "chatwoot";
+  ASSERT_EQ(ask(std::move(resolved)).outcome, command_reply::status::applied);
+
+  auto followed = learning_of(*rt, 71);
+  ASSERT_TRUE(followed);
+  EXPECT_EQ(followed->outcome, "customer_followup");
+  EXPECT_EQ(followed->customer_message, "Where is my order?");  // still the answered message
+  EXPECT_EQ(followed->action, "approve");
+  EXPECT_EQ(followed->reviewer, "alice");
+  auto closed = learning_of(*rt, 72);
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(closed->outcome, "resolved");
+}
+
+}  // namespace
+}  // namespace frontdesk::actors::testing
