@@ -1,5 +1,6 @@
 #include "actors/outbox_actor.hpp"
 
+#include <unordered_map>
 #include <unordered_set>
 
 #include "actors/atoms.hpp"
@@ -36,6 +37,12 @@ struct outbox_state {
   bool loading = false;
   bool again = false;  ///< a kick arrived while loading
   std::unordered_set<std::string> in_flight;
+  /// Loads are numbered as they start (one at a time, so they end in order). A row settled
+  /// (marked) while load N was reading may still be pending in N's result: `settled` keeps,
+  /// per row, the number of the last load started before its mark finished, and a load's
+  /// result skips rows settled at or after its start.
+  std::uint64_t loads_started = 0;
+  std::unordered_map<std::string, std::uint64_t> settled;
   std::uint64_t delivered = 0;
   std::uint64_t failed = 0;
 };
@@ -49,11 +56,12 @@ void load(self_ptr self) {
     return;
   }
   st.loading = true;
+  const std::uint64_t generation = ++st.loads_started;
   caf::actor me = caf::actor_cast<caf::actor>(self);
-  const bool posted = st.reads->post([me](persistence::store& db) {
+  const bool posted = st.reads->post([me, generation](persistence::store& db) {
     auto rows = std::make_shared<std::vector<persistence::outbox_row>>();
     if (auto r = db.pending_outbox(200)) *rows = std::move(*r);
-    caf::anon_send(me, load_atom::value, std::move(rows));
+    caf::anon_send(me, load_atom::value, generation, std::move(rows));
   });
   if (!posted) st.loading = false;
 }
@@ -70,17 +78,24 @@ caf::behavior outbox_behavior(self_ptr self, std::shared_ptr<persistence::read_p
         load(self);
         self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
       },
-      [self](load_atom, rows_ptr& rows) {
+      [self](load_atom, std::uint64_t generation, rows_ptr& rows) {
         auto& st = self->state;
         st.loading = false;
         caf::actor me = caf::actor_cast<caf::actor>(self);
         for (persistence::outbox_row& row : *rows) {
+          // Marked while this load was reading: the row is stale, not pending.
+          if (auto it = st.settled.find(row.id);
+              it != st.settled.end() && it->second >= generation) {
+            continue;
+          }
           if (!st.in_flight.insert(row.id).second) continue;
           persistence::outbox_row copy = row;
           st.deliver(row, [me, copy](delivery_result r) mutable {
             caf::anon_send(me, done_atom::value, delivered_msg{std::move(copy), std::move(r)});
           });
         }
+        // Loads end in order: later results reflect every mark settled before this one started.
+        std::erase_if(st.settled, [generation](const auto& kv) { return kv.second < generation; });
         if (st.again) {
           st.again = false;
           load(self);
@@ -111,7 +126,11 @@ caf::behavior outbox_behavior(self_ptr self, std::shared_ptr<persistence::read_p
           caf::anon_send(me, done_atom::value, id);
         });
       },
-      [self](done_atom, const std::string& id) { self->state.in_flight.erase(id); },
+      [self](done_atom, const std::string& id) {
+        auto& st = self->state;
+        st.in_flight.erase(id);
+        st.settled[id] = st.loads_started;
+      },
       [self](stats_atom) { return caf::make_message(self->state.delivered, self->state.failed); },
   };
 }
