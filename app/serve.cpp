@@ -1,6 +1,5 @@
 #include "app/serve.hpp"
 
-#include <openssl/rand.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -12,21 +11,10 @@
 #include "app/http_api.hpp"
 #include "config/log.hpp"
 #include "io/http_server.hpp"
+#include "io/random_token.hpp"
 
 namespace frontdesk::app {
 namespace {
-
-std::string random_hex(std::size_t bytes) {
-  std::string raw(bytes, '\0');
-  RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes));
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : raw) {
-    out += digits[c >> 4];
-    out += digits[c & 15];
-  }
-  return out;
-}
 
 /// The folder of the operator page: beside the sources when run from the tree.
 std::string find_web_dir() {
@@ -83,7 +71,7 @@ int run_serve(int argc, char** argv) {
   if (s.chatwoot.webhook_secrets.empty()) {
     // No secret configured: webhooks are refused unless signed with this one, which lives
     // only in this process (the demo uses it). Set CHATWOOT_WEBHOOK_SECRET for Chatwoot.
-    s.chatwoot.webhook_secrets.push_back(random_hex(24));
+    s.chatwoot.webhook_secrets.push_back(io::random_hex(24));
     log::warn("webhook_secret_missing",
               {{"hint", "set CHATWOOT_WEBHOOK_SECRET to accept Chatwoot webhooks"}});
   }
@@ -94,7 +82,7 @@ int run_serve(int argc, char** argv) {
     log::info("builtin_drafter", {{"hint", "set LLM_BASE_URL to draft with a model"}});
   }
   if (s.operator_tokens.empty()) {
-    const std::string token = random_hex(16);
+    const std::string token = io::random_hex(16);
     s.operator_tokens = token + ":admin:admin";
     log::warn("operator_tokens_missing", {{"hint", "set FRONTDESK_OPERATOR_TOKENS"}});
     std::cerr << "frontdesk: no operator tokens configured; sign in with the admin token " << token
