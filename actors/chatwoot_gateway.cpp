@@ -195,6 +195,8 @@ void run_op(const core_ptr& c, std::string operation, op_body<T> body, op_finish
   auto st = std::make_shared<op_state<T>>();
   auto call = std::make_shared<gateway_call>();
   call->operation = std::move(operation);
+  // A customer waiting for an approved reply goes ahead of notes and labels for agents.
+  call->urgent = call->operation == "public_reply";
   call->deadline = c->opts.call_deadline;
   call->attempt = [c, st, body](const attempt_context& ctx,
                                 std::function<void(attempt_report)> report) {

@@ -78,6 +78,7 @@ struct gateway_state {
   std::uint64_t next_token = 1;
   std::unordered_map<std::uint64_t, call_entry> calls;
   std::deque<std::uint64_t> queue;  ///< ready to attempt, in order
+  std::size_t urgent_queued = 0;    ///< urgent calls at the front of `queue`
   std::size_t running = 0;
   gateway_stats stats;
 
@@ -119,11 +120,28 @@ void finish(self_ptr self, std::uint64_t id, call_status status, std::string err
   if (call->done) call->done(r);
 }
 
+/// Urgent calls wait ahead of normal ones; a retry goes to the front of its own class (it has
+/// waited already).
+void enqueue(gateway_state& st, std::uint64_t id, bool retry) {
+  const auto it = st.calls.find(id);
+  const bool urgent = it != st.calls.end() && it->second.call->urgent;
+  if (urgent) {
+    st.queue.insert(st.queue.begin() + static_cast<std::ptrdiff_t>(retry ? 0 : st.urgent_queued),
+                    id);
+    ++st.urgent_queued;
+  } else if (retry) {
+    st.queue.insert(st.queue.begin() + static_cast<std::ptrdiff_t>(st.urgent_queued), id);
+  } else {
+    st.queue.push_back(id);
+  }
+}
+
 void pump(self_ptr self) {
   auto& st = self->state;
   while (st.running < st.options.max_in_flight && !st.queue.empty()) {
     const std::uint64_t id = st.queue.front();
     st.queue.pop_front();
+    if (st.urgent_queued > 0) --st.urgent_queued;
     auto it = st.calls.find(id);
     if (it == st.calls.end() || it->second.finished) continue;
     call_entry& e = it->second;
@@ -218,7 +236,7 @@ void on_worker_down(self_ptr self, const caf::down_msg& dm) {
   }
   std::erase_if(st.calls, [](const auto& kv) { return kv.second.finished && !kv.second.running; });
   std::sort(again.begin(), again.end());
-  for (auto it = again.rbegin(); it != again.rend(); ++it) st.queue.push_front(*it);
+  for (auto it = again.rbegin(); it != again.rend(); ++it) enqueue(st, *it, true);
   pump(self);
 }
 
@@ -274,7 +292,7 @@ caf::behavior gateway_behavior(self_ptr self, gateway_options options) {
         e.call = std::move(call);
         self->delayed_send(self, e.call->deadline, deadline_atom::value, id);
         s.calls.emplace(id, std::move(e));
-        s.queue.push_back(id);
+        enqueue(s, id, false);
         pump(self);
       },
       [self](report_atom, report_msg& m) { on_report(self, m); },
@@ -282,7 +300,7 @@ caf::behavior gateway_behavior(self_ptr self, gateway_options options) {
         auto& s = self->state;
         auto it = s.calls.find(id);
         if (it == s.calls.end() || it->second.finished || it->second.running) return;
-        s.queue.push_front(id);
+        enqueue(s, id, true);
         pump(self);
       },
       [self](deadline_atom, std::uint64_t id) {
@@ -290,7 +308,11 @@ caf::behavior gateway_behavior(self_ptr self, gateway_options options) {
         auto it = s.calls.find(id);
         if (it == s.calls.end() || it->second.finished) return;
         if (!it->second.running) {
-          std::erase(s.queue, id);
+          const auto at = std::find(s.queue.begin(), s.queue.end(), id);
+          if (at != s.queue.end()) {
+            if (static_cast<std::size_t>(at - s.queue.begin()) < s.urgent_queued) --s.urgent_queued;
+            s.queue.erase(at);
+          }
           s.stats.queued = s.queue.size();
         }
         finish(

@@ -71,6 +71,8 @@ struct call_result {
 struct gateway_call {
   std::string operation;  ///< label for logs and metrics, e.g. "public_reply"
   std::chrono::milliseconds deadline{30000};
+  /// Waits ahead of every normal call (e.g. a customer's reply ahead of agents' notes).
+  bool urgent = false;
   /// Makes one attempt. Runs on a worker actor; must not block; calls `report` exactly once,
   /// from any thread.
   std::function<void(const attempt_context&, std::function<void(attempt_report)> report)> attempt;

@@ -332,3 +332,52 @@ TEST_F(gateway_test, calls_open_at_shutdown_are_answered) {
 
 }  // namespace
 }  // namespace frontdesk::actors::testing
+
+namespace frontdesk::actors::testing {
+namespace {
+
+TEST_F(gateway_test, urgent_calls_wait_ahead_of_normal_ones) {
+  gateway_options o = fast_options();
+  o.max_in_flight = 1;
+  start(o);
+  // One call holds the only slot; then two normal calls and an urgent one queue up.
+  scripted_dependency blocker({held(ok())});
+  submit_call(gw_, blocker.call());
+  for (int i = 0; i < 200 && blocker.attempts() < 1; ++i) std::this_thread::sleep_for(5ms);
+  std::mutex m;
+  std::vector<std::string> order;
+  auto recording = [&](std::string name, bool urgent) {
+    auto c = std::make_shared<gateway_call>();
+    c->operation = name;
+    c->urgent = urgent;
+    c->attempt = [&, name](const attempt_context&, std::function<void(attempt_report)> report) {
+      {
+        std::lock_guard lock(m);
+        order.push_back(name);
+      }
+      attempt_report r;
+      r.success = true;
+      report(r);
+    };
+    c->done = [](const call_result&) {};
+    return c;
+  };
+  submit_call(gw_, recording("note-1", false));
+  submit_call(gw_, recording("note-2", false));
+  submit_call(gw_, recording("reply", true));
+  std::this_thread::sleep_for(50ms);
+  blocker.release();
+  EXPECT_EQ(blocker.result(0).status, call_status::ok);
+  for (int i = 0; i < 400; ++i) {
+    {
+      std::lock_guard lock(m);
+      if (order.size() == 3) break;
+    }
+    std::this_thread::sleep_for(5ms);
+  }
+  std::lock_guard lock(m);
+  EXPECT_EQ(order, (std::vector<std::string>{"reply", "note-1", "note-2"}));
+}
+
+}  // namespace
+}  // namespace frontdesk::actors::testing
