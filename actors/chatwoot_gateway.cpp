@@ -65,6 +65,12 @@ delivery_result delivered(std::string external_id) {
 delivery_result keep_for_later(std::string error) {
   return delivery_result{false, false, {}, std::move(error)};
 }
+/// A call that never reached Chatwoot (queue full, breaker open) is not an attempt of the row.
+delivery_result keep_for_later(const call_result& r, std::string error) {
+  delivery_result d = keep_for_later(std::move(error));
+  d.deferred = r.attempts == 0;
+  return d;
+}
 delivery_result give_up(std::string error) {
   return delivery_result{false, true, {}, std::move(error)};
 }
@@ -359,7 +365,7 @@ void deliver_reply(const core_ptr& c, const persistence::outbox_row& row, done_f
         if (vd != verdict::ok || !v) {
           return finish_row(c, row, done,
                             vd == verdict::give_up ? give_up(error_text(r, e))
-                                                   : keep_for_later(error_text(r, e)));
+                                                   : keep_for_later(r, error_text(r, e)));
         }
         if (v->found) {
           ++c->replies_already_there;
@@ -396,7 +402,7 @@ void deliver_note(const core_ptr& c, const persistence::outbox_row& row, done_fn
         if (vd != verdict::ok || !v) {
           return finish_row(c, row, done,
                             vd == verdict::give_up ? give_up(error_text(r, e))
-                                                   : keep_for_later(error_text(r, e)));
+                                                   : keep_for_later(r, error_text(r, e)));
         }
         ++(v->found ? c->notes_already_there : c->notes_posted);
         finish_row(c, row, done, delivered(std::to_string(v->id)));
@@ -472,7 +478,7 @@ struct handoff_run : std::enable_shared_from_this<handoff_run> {
           const verdict vd = verdict_of(r, e);
           if (vd != verdict::ok || !v) {
             return self->end(vd == verdict::give_up ? give_up(error_text(r, e))
-                                                    : keep_for_later(error_text(r, e)));
+                                                    : keep_for_later(r, error_text(r, e)));
           }
           ++self->c->handoffs;
           if (!self->problems.empty()) {
@@ -493,7 +499,7 @@ struct handoff_run : std::enable_shared_from_this<handoff_run> {
         problems.push_back(std::string(step) + ": " + error_text(r, e));
         return false;
       case verdict::keep:
-        end(keep_for_later(std::string(step) + ": " + error_text(r, e)));
+        end(keep_for_later(r, std::string(step) + ": " + error_text(r, e)));
         return true;
     }
     return false;
@@ -546,7 +552,7 @@ void deliver_priority(const core_ptr& c, const persistence::outbox_row& row, don
           case verdict::give_up:
             return finish_row(c, row, done, give_up(error_text(r, e)));
           case verdict::keep:
-            return finish_row(c, row, done, keep_for_later(error_text(r, e)));
+            return finish_row(c, row, done, keep_for_later(r, error_text(r, e)));
         }
       });
 }

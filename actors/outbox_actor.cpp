@@ -45,6 +45,7 @@ struct outbox_state {
   std::unordered_map<std::string, std::uint64_t> settled;
   std::uint64_t delivered = 0;
   std::uint64_t failed = 0;
+  std::uint64_t deferred = 0;
 };
 
 using self_ptr = caf::stateful_actor<outbox_state>*;
@@ -60,7 +61,7 @@ void load(self_ptr self) {
   caf::actor me = caf::actor_cast<caf::actor>(self);
   const bool posted = st.reads->post([me, generation](persistence::store& db) {
     auto rows = std::make_shared<std::vector<persistence::outbox_row>>();
-    if (auto r = db.pending_outbox(200)) *rows = std::move(*r);
+    if (auto r = db.pending_outbox(500)) *rows = std::move(*r);
     caf::anon_send(me, load_atom::value, generation, std::move(rows));
   });
   if (!posted) st.loading = false;
@@ -103,6 +104,12 @@ caf::behavior outbox_behavior(self_ptr self, std::shared_ptr<persistence::read_p
       },
       [self](done_atom, delivered_msg& m) {
         auto& st = self->state;
+        if (m.result.deferred) {  // not an attempt: nothing to mark, a later load retries
+          st.in_flight.erase(m.row.id);
+          st.settled[m.row.id] = st.loads_started;
+          ++st.deferred;
+          return;
+        }
         const int attempts = m.row.attempts + 1;
         std::string status = "pending";
         if (m.result.delivered) {

@@ -24,6 +24,9 @@ struct delivery_result {
   bool give_up = false;     ///< permanent failure: mark failed, alert
   std::string external_id;  ///< Chatwoot message id, or a local id
   std::string error;
+  /// Nothing was sent (the gateway was saturated or its breaker open): try again later
+  /// without counting an attempt.
+  bool deferred = false;
 };
 
 /// Delivers one entry; calls `done` exactly once, from any thread.

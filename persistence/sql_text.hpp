@@ -122,7 +122,8 @@ inline constexpr const char* select_notifications =
     "ORDER BY id LIMIT $2";
 inline constexpr const char* select_pending_outbox =
     "SELECT id, conversation_id, draft_version, kind, payload, status, attempts, created_at, "
-    "delivered_at, external_id FROM outbox WHERE status = 'pending' ORDER BY created_at, id "
+    "delivered_at, external_id FROM outbox WHERE status = 'pending' "
+    "ORDER BY (kind = 'public_reply') DESC, created_at, id "
     "LIMIT $1";
 inline constexpr const char* update_outbox =
     "UPDATE outbox SET status = $2, attempts = $3, external_id = COALESCE($4, external_id), "

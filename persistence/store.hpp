@@ -88,7 +88,8 @@ class store {
   virtual result<std::vector<audit_row>> audit(timestamp from, timestamp to) = 0;
   /// Notifications with id > since_id, ascending, at most `limit`.
   virtual result<std::vector<notification_row>> notifications(std::int64_t since_id, int limit) = 0;
-  /// Outbox rows with status pending, oldest first.
+  /// Outbox rows with status pending: public replies first (a customer is waiting), then
+  /// oldest first.
   virtual result<std::vector<outbox_row>> pending_outbox(int limit) = 0;
   /// Sets status, attempts and (when given) external_id; delivered_at is set when status becomes
   /// "delivered". Unknown id: invalid.

@@ -441,13 +441,22 @@ TEST_P(store_contract, outbox_inserts_once_and_tracks_delivery) {
   set.outbox = {other};
   apply_ok({set});
 
+  outbox_row older_note = other;
+  older_note.id = "note:7:1";
+  older_note.created_at = at_ms(40);
+  set.outbox = {older_note};
+  apply_ok({set});
+
+  // A public reply (a customer is waiting) comes before notes, then oldest first.
   auto pending = store_->pending_outbox(10).value();
-  ASSERT_EQ(pending.size(), 2u);
-  EXPECT_EQ(pending[0], other);
-  EXPECT_EQ(pending[1], o);
+  ASSERT_EQ(pending.size(), 3u);
+  EXPECT_EQ(pending[0], o);
+  EXPECT_EQ(pending[1], older_note);
+  EXPECT_EQ(pending[2], other);
+  ASSERT_TRUE(store_->mark_outbox("note:7:1", "delivered", std::nullopt, 1));
 
   ASSERT_TRUE(store_->mark_outbox("reply:7:2", "pending", std::nullopt, 1));
-  EXPECT_EQ(store_->pending_outbox(10).value()[1].attempts, 1);
+  EXPECT_EQ(store_->pending_outbox(10).value()[0].attempts, 1);
   ASSERT_TRUE(store_->mark_outbox("reply:7:2", "delivered", "cw-msg-991", 2));
   pending = store_->pending_outbox(10).value();
   ASSERT_EQ(pending.size(), 1u);
