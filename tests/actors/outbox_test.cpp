@@ -171,5 +171,47 @@ TEST(outbox_actor, a_stale_load_does_not_deliver_a_row_again) {
   std::filesystem::remove_all(std::filesystem::path(db).parent_path());
 }
 
+TEST(outbox_actor, deferred_deliveries_do_not_spend_the_attempt_budget) {
+  const std::string db = temp_db();
+  auto opened = open_store("sqlite:" + db);
+  ASSERT_TRUE(opened) << opened.error().message;
+  std::shared_ptr<store> st(std::move(*opened));
+  ASSERT_TRUE(st->migrate());
+  change_set cs;
+  const auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  cs.outbox.push_back({"reply:6:1", 6, 1, "public_reply", R"({"content":"hi"})", "pending", 0, now,
+                       std::nullopt, std::nullopt});
+  ASSERT_TRUE(st->apply({cs}));
+  auto reads = std::make_shared<read_pool>(st, 2);
+  caf::actor_system_config cfg;
+  cfg.set("logger.console", caf::atom("none"));
+  auto sys = std::make_unique<caf::actor_system>(cfg);
+  std::atomic<int> calls{0};
+  // Saturated five times (nothing sent), then delivered; the budget is 3 attempts.
+  delivery_fn deliver = [&](const outbox_row& row, std::function<void(delivery_result)> done) {
+    EXPECT_EQ(row.attempts, 0);
+    if (calls.fetch_add(1) < 5) {
+      delivery_result r;
+      r.error = "overloaded";
+      r.deferred = true;
+      return done(r);
+    }
+    done({true, false, "sent", {}});
+  };
+  caf::actor outbox = spawn_outbox(*sys, reads, deliver, 3);
+  ASSERT_TRUE(eventually([&] {
+    caf::anon_send(outbox, kick_atom::value);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    auto pending = st->pending_outbox(10);
+    return pending && pending->empty();
+  }));
+  EXPECT_EQ(calls.load(), 6);
+  caf::anon_send_exit(outbox, caf::exit_reason::user_shutdown);
+  outbox = caf::actor{};
+  sys.reset();
+  reads->stop();
+  std::filesystem::remove_all(std::filesystem::path(db).parent_path());
+}
+
 }  // namespace
 }  // namespace frontdesk::actors::testing
