@@ -124,6 +124,8 @@ expected<std::unique_ptr<runtime>, std::string> runtime::start(const config::set
     o.api_token = s.chatwoot.api_token;
     o.account_id = s.chatwoot.account_id;
     o.low_confidence_below = s.workflow.confidence_threshold;
+    o.max_in_flight = static_cast<std::size_t>(s.chatwoot.max_in_flight);
+    o.max_connections = o.max_in_flight;
     auto gw = chatwoot_gateway::start(sys, o);
     if (!gw) return unexpected{"chatwoot gateway: " + gw.error()};
     m.chatwoot = std::move(*gw);

@@ -210,6 +210,8 @@ const std::vector<key>& registry() {
        integer_key(0, 1ll << 40, [](settings& s, long long v) { s.chatwoot.own_user_id = v; })},
       {"chatwoot.reconcile_interval_s", "",
        integer_key(10, 86400, [](settings& s, long long v) { s.chatwoot.reconcile_interval_s = int(v); })},
+      {"chatwoot.max_in_flight", "",
+       integer_key(1, 4096, [](settings& s, long long v) { s.chatwoot.max_in_flight = int(v); })},
       {"llm.base_url", "LLM_BASE_URL",
        url_key([](settings& s, std::string v) { s.llm.base_url = std::move(v); })},
       {"llm.api_key", "LLM_API_KEY",

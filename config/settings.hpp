@@ -38,6 +38,7 @@ struct chatwoot_settings {
   int timestamp_window_s = 300;
   std::int64_t own_user_id = 0;  ///< frontdesk's own Chatwoot user (its replies are not "human")
   int reconcile_interval_s = 300;
+  int max_in_flight = 16;  ///< concurrent Chatwoot API calls (Chatwoot limits each client IP)
 };
 
 struct llm_settings {
