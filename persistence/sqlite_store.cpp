@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "persistence/migrations.hpp"
+#include "persistence/row_decoders.hpp"
 #include "persistence/sql_text.hpp"
 #include "persistence/store_codec.hpp"
 
@@ -20,6 +21,11 @@ namespace frontdesk::persistence {
 namespace {
 
 using detail::from_millis;
+using detail::read_conversation;
+using detail::read_learning;
+using detail::read_outbox;
+using detail::read_queue_item;
+using detail::read_timer;
 using detail::to_millis;
 
 /// Thrown inside this file only; every public entry point turns it into a store_error.
@@ -158,7 +164,7 @@ class connection {
 };
 
 /// A prepared statement in use: binds, steps, reads columns, resets on destruction.
-class statement {
+class statement : public detail::row_columns<statement> {
  public:
   /// `text` must be a string literal (cached by address).
   statement(connection& conn, const char* text) : conn_(conn), stmt_(conn.prepare(text, true)) {}
@@ -200,16 +206,6 @@ class statement {
     return p != nullptr ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
                         : std::string();
   }
-  timestamp time(int col) const { return from_millis(i64(col)); }
-  std::optional<std::string> opt_text(int col) const {
-    return is_null(col) ? std::nullopt : std::optional<std::string>(text(col));
-  }
-  std::optional<std::int64_t> opt_i64(int col) const {
-    return is_null(col) ? std::nullopt : std::optional<std::int64_t>(i64(col));
-  }
-  std::optional<timestamp> opt_time(int col) const {
-    return is_null(col) ? std::nullopt : std::optional<timestamp>(time(col));
-  }
 
  private:
   void check(int rc) {
@@ -238,94 +234,6 @@ class statement {
   connection& conn_;
   sqlite3_stmt* stmt_;
 };
-
-conversation_row read_conversation(const statement& s) {
-  conversation_row r;
-  r.id = s.i64(0);
-  r.contact_id = s.i64(1);
-  r.channel = s.text(2);
-  r.state = s.text(3);
-  r.priority = s.text(4);
-  r.draft_version = s.i64(5);
-  r.assignee = s.opt_i64(6);
-  r.escalation_reason = s.opt_text(7);
-  r.first_response_due = s.opt_time(8);
-  r.resolution_due = s.opt_time(9);
-  r.sla_breached = s.boolean(10);
-  r.closed = s.boolean(11);
-  r.updated_at = s.time(12);
-  r.snapshot = s.text(13);
-  return r;
-}
-
-queue_item_row read_queue_item(const statement& s) {
-  queue_item_row r;
-  r.id = s.text(0);
-  r.conversation_id = s.i64(1);
-  r.draft_version = s.i64(2);
-  r.status = s.text(3);
-  r.action = s.opt_text(4);
-  r.priority = s.text(5);
-  r.channel = s.text(6);
-  r.contact = s.text(7);
-  r.customer_message = s.text(8);
-  r.draft = s.text(9);
-  r.confidence = s.f64(10);
-  r.recommended_action = s.text(11);
-  r.sources = s.text(12);
-  r.tags = s.text(13);
-  r.sentiment = s.text(14);
-  r.flags = s.text(15);
-  r.created_at = s.time(16);
-  r.reviewed_at = s.opt_time(17);
-  r.operator_id = s.opt_text(18);
-  r.edited_text = s.opt_text(19);
-  r.grades = s.text(20);
-  r.notes = s.opt_text(21);
-  r.action_fingerprint = s.opt_text(22);
-  return r;
-}
-
-learning_record_row read_learning(const statement& s) {
-  learning_record_row r;
-  r.id = s.text(0);
-  r.conversation_id = s.i64(1);
-  r.draft_version = s.i64(2);
-  r.customer_message = s.text(3);
-  r.draft = s.text(4);
-  r.final_text = s.text(5);
-  r.action = s.text(6);
-  r.edit_distance = static_cast<int>(s.i64(7));
-  r.grades = s.text(8);
-  r.sources = s.text(9);
-  r.confidence = s.f64(10);
-  r.drafter_version = s.text(11);
-  r.reviewer = s.text(12);
-  r.review_seconds = s.f64(13);
-  r.outcome = s.text(14);
-  r.created_at = s.time(15);
-  r.reviewed_at = s.time(16);
-  return r;
-}
-
-outbox_row read_outbox(const statement& s) {
-  outbox_row r;
-  r.id = s.text(0);
-  r.conversation_id = s.i64(1);
-  r.draft_version = s.i64(2);
-  r.kind = s.text(3);
-  r.payload = s.text(4);
-  r.status = s.text(5);
-  r.attempts = static_cast<int>(s.i64(6));
-  r.created_at = s.time(7);
-  r.delivered_at = s.opt_time(8);
-  r.external_id = s.opt_text(9);
-  return r;
-}
-
-timer_row read_timer(const statement& s) {
-  return timer_row{s.i64(0), s.text(1), s.time(2), s.i64(3), s.boolean(4)};
-}
 
 /// Runs `body` and turns a sqlite_failure (or any other exception) into a store_error.
 template <class F>
