@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/tool_args.hpp"
 #include "app/tools.hpp"
 #include "fsm/event_codec.hpp"
 #include "fsm/machine.hpp"
@@ -23,66 +24,6 @@ namespace {
 constexpr std::string_view usage =
     "usage: frontdesk replay CONVERSATION_ID [--db URI]\n"
     "  --db defaults to $FRONTDESK_DB, else sqlite:data/frontdesk.db\n";
-
-struct replay_args {
-  std::int64_t conversation_id = 0;
-  std::string db;
-};
-
-std::optional<std::int64_t> parse_conversation_id(std::string_view text) {
-  std::int64_t id = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
-expected<replay_args, std::string> parse_args(int argc, char** argv) {
-  std::vector<std::string_view> args(argv, argv + argc);
-  if (!args.empty() && args.front() == "replay") args.erase(args.begin());
-  replay_args out;
-  std::optional<std::string> db;
-  bool have_id = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string_view a = args[i];
-    if (a == "--db") {
-      if (i + 1 >= args.size() || args[i + 1].empty()) {
-        return unexpected{std::string("--db needs a value")};
-      }
-      db = std::string(args[++i]);
-    } else if (a.starts_with("-")) {
-      return unexpected{"unknown option " + std::string(a)};
-    } else if (have_id) {
-      return unexpected{"unexpected argument " + std::string(a)};
-    } else {
-      const auto id = parse_conversation_id(a);
-      if (!id) return unexpected{"not a conversation id: \"" + std::string(a) + "\""};
-      out.conversation_id = *id;
-      have_id = true;
-    }
-  }
-  if (!have_id) return unexpected{std::string("missing CONVERSATION_ID")};
-  const char* env = std::getenv("FRONTDESK_DB");
-  out.db = db ? *db : (env && *env ? std::string(env) : std::string("sqlite:data/frontdesk.db"));
-  return out;
-}
-
-expected<std::unique_ptr<persistence::store>, std::string> open_existing(const std::string& uri) {
-  constexpr std::string_view sqlite_prefix = "sqlite:";
-  if (uri.starts_with(sqlite_prefix)) {
-    std::string_view path = std::string_view(uri).substr(sqlite_prefix.size());
-    if (path.starts_with("//")) path.remove_prefix(2);
-    std::error_code ec;
-    if (path != ":memory:" && !std::filesystem::exists(path, ec)) {
-      return unexpected{"no database at " + std::string(path)};
-    }
-  }
-  auto opened = persistence::open_store(uri);
-  if (!opened) return unexpected{"store: " + opened.error().message};
-  auto version = opened.value()->schema_version();
-  if (!version) return unexpected{"store: " + version.error().message};
-  if (*version == 0) return unexpected{uri + " holds no frontdesk schema"};
-  return std::move(opened.value());
-}
 
 std::string describe(std::string_view from, std::string_view to, std::string_view event) {
   return std::string(from) + " \u2192 " + std::string(to) + " (" + std::string(event) + ")";
@@ -150,12 +91,12 @@ verdict replay(std::int64_t id, const std::vector<persistence::trace_row>& rows)
 }  // namespace
 
 int run_replay(int argc, char** argv) {
-  const auto args = parse_args(argc, argv);
+  const auto args = parse_tool_args("replay", argc, argv, false);
   if (!args) {
     std::cerr << "frontdesk replay: " << args.error() << '\n' << usage;
     return 2;
   }
-  auto store = open_existing(args->db);
+  auto store = open_existing_store(args->db);
   if (!store) {
     std::cerr << "frontdesk replay: " << store.error() << '\n';
     return 2;
