@@ -423,36 +423,32 @@ struct handoff_run : std::enable_shared_from_this<handoff_run> {
   std::vector<std::string> problems;
 
   void assign_team() {
-    if (!team) return assign_agent();
-    auto self = shared_from_this();
-    const std::int64_t conv = row.conversation_id;
-    const std::int64_t id = *team;
-    run_op<io::cw_assignee>(
-        c, "assign_team",
-        [conv, id](bool, const client_ptr& cw, chatwoot_client::reply<io::cw_assignee> cb) {
-          cw->assign_team(conv, id, std::move(cb));
-        },
-        [self](const call_result& r, std::optional<io::cw_assignee>,
-               std::optional<chatwoot_error> e) {
-          if (self->step_failed(r, e, "assign_team")) return;
-          self->assign_agent();
-        });
+    assign("assign_team", team, &chatwoot_client::assign_team,
+           [](handoff_run& run) { run.assign_agent(); });
+  }
+  void assign_agent() {
+    assign("assign_agent", agent, &chatwoot_client::assign_agent,
+           [](handoff_run& run) { run.labels(); });
   }
 
-  void assign_agent() {
-    if (!agent) return labels();
+  /// One assignment step (team or agent), skipped when there is nobody to assign.
+  void assign(const char* step, std::optional<std::int64_t> who,
+              void (chatwoot_client::*call)(std::int64_t, std::int64_t,
+                                            chatwoot_client::reply<io::cw_assignee>),
+              void (*next)(handoff_run&)) {
+    if (!who) return next(*this);
     auto self = shared_from_this();
     const std::int64_t conv = row.conversation_id;
-    const std::int64_t id = *agent;
+    const std::int64_t id = *who;
     run_op<io::cw_assignee>(
-        c, "assign_agent",
-        [conv, id](bool, const client_ptr& cw, chatwoot_client::reply<io::cw_assignee> cb) {
-          cw->assign_agent(conv, id, std::move(cb));
+        c, step,
+        [conv, id, call](bool, const client_ptr& cw, chatwoot_client::reply<io::cw_assignee> cb) {
+          ((*cw).*call)(conv, id, std::move(cb));
         },
-        [self](const call_result& r, std::optional<io::cw_assignee>,
-               std::optional<chatwoot_error> e) {
-          if (self->step_failed(r, e, "assign_agent")) return;
-          self->labels();
+        [self, step, next](const call_result& r, std::optional<io::cw_assignee>,
+                           std::optional<chatwoot_error> e) {
+          if (self->step_failed(r, e, step)) return;
+          next(*self);
         });
   }
 
