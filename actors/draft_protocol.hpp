@@ -35,6 +35,13 @@ struct draft_reply {
   draft_content draft;
 };
 
+/// What to search the knowledge base for: a follow-up ("it's a pair of shoes") together with
+/// the message before it.
+inline std::string retrieval_text(const draft_request& r) {
+  return r.earlier_message.empty() ? r.customer_message
+                                   : r.earlier_message + "\n" + r.customer_message;
+}
+
 using draft_request_ptr = std::shared_ptr<const draft_request>;
 using draft_reply_ptr = std::shared_ptr<const draft_reply>;
 

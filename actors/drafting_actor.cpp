@@ -8,46 +8,9 @@
 #include "config/log.hpp"
 #include "domain/confidence.hpp"
 #include "domain/drafter.hpp"
-#include "persistence/kb_index.hpp"
 
 namespace frontdesk::actors {
-namespace {
-
 namespace json = boost::json;
-
-struct drafting_state {
-  static constexpr const char* name = "builtin_drafter";
-  std::optional<persistence::kb_index> index;
-  builtin_drafter_options options;
-  std::set<std::pair<std::int64_t, std::uint64_t>> cancelled;
-  std::uint64_t drafted = 0;
-};
-
-using self_ptr = caf::stateful_actor<drafting_state>*;
-
-/// A follow-up ("it's a pair of shoes") is searched together with what came before it.
-std::string retrieval_query(const draft_request& req) {
-  return req.earlier_message.empty() ? req.customer_message
-                                     : req.earlier_message + "\n" + req.customer_message;
-}
-
-draft_reply_ptr draft(self_ptr self, const draft_request& req) {
-  auto& st = self->state;
-  std::vector<domain::knowledge_passage> passages;
-  bool unavailable = true;
-  if (st.index) {
-    auto found = st.index->query(retrieval_query(req), static_cast<std::size_t>(st.options.top_k),
-                                 st.options.min_relevance);
-    if (found) {
-      passages = std::move(*found);
-      unavailable = false;
-    }
-  }
-  ++st.drafted;
-  return compose_builtin_draft(req, std::move(passages), unavailable, st.options);
-}
-
-}  // namespace
 
 draft_reply_ptr compose_builtin_draft(const draft_request& req,
                                       std::vector<domain::knowledge_passage> passages,
@@ -127,63 +90,6 @@ draft_reply_ptr compose_builtin_draft(const draft_request& req,
 
 namespace {
 
-caf::behavior drafting_behavior(self_ptr self, builtin_drafter_options options) {
-  auto& st = self->state;
-  st.options = std::move(options);
-  auto index = persistence::kb_index::open(":memory:");
-  if (index) {
-    st.index = std::move(*index);
-    if (auto r = st.index->index_folder(st.options.kb_dir); !r) {
-      log::warn("kb_unavailable", {{"dir", st.options.kb_dir}, {"error", r.error().message}});
-    } else {
-      log::info("kb_indexed",
-                {{"dir", st.options.kb_dir},
-                 {"articles", static_cast<std::uint64_t>(st.index->article_count())}});
-    }
-  } else {
-    log::warn("kb_unavailable", {{"error", index.error().message}});
-  }
-  return {
-      [self](draft_atom, const draft_request_ptr& req) -> draft_reply_ptr {
-        auto& s = self->state;
-        if (s.cancelled.erase({req->conversation_id, req->request_id}) > 0) {
-          auto r = std::make_shared<draft_reply>();
-          r->failure = "cancelled";
-          return r;
-        }
-        return draft(self, *req);
-      },
-      [self](cancel_atom, std::int64_t conv, std::uint64_t request_id) {
-        auto& s = self->state;
-        if (s.cancelled.size() < 10000) s.cancelled.insert({conv, request_id});
-      },
-      [self](tick_atom) {
-        auto& s = self->state;
-        s.cancelled.clear();  // stale cancellations of requests already answered
-        if (s.index) {
-          if (auto r = s.index->refresh(); r && (r->added + r->changed + r->removed) > 0) {
-            log::info("kb_reloaded", {{"added", static_cast<std::uint64_t>(r->added)},
-                                      {"changed", static_cast<std::uint64_t>(r->changed)},
-                                      {"removed", static_cast<std::uint64_t>(r->removed)}});
-          }
-        }
-      },
-  };
-}
-
-/// Sends the drafter a tick every interval. A detached actor must not hold timers of its
-/// own: CAF 0.17's clock keeps their target referenced, and an actor system shutting
-/// down would wait for that detached thread forever. Linked, so it ends with the drafter.
-caf::behavior ticker(caf::event_based_actor* self, caf::actor target, std::chrono::seconds every) {
-  self->link_to(target);
-  self->delayed_send(self, every, tick_atom::value);
-  caf::actor_addr weak = target.address();  // no strong reference kept
-  return {[self, weak, every](tick_atom) {
-    if (auto t = caf::actor_cast<caf::actor>(weak)) self->send(t, tick_atom::value);
-    self->delayed_send(self, every, tick_atom::value);
-  }};
-}
-
 struct knowledge_drafting_state {
   static constexpr const char* name = "builtin_drafter";
   builtin_drafter_options options;
@@ -205,7 +111,7 @@ caf::behavior knowledge_drafting_behavior(caf::stateful_actor<knowledge_drafting
         }
         auto rp = self->make_response_promise<draft_reply_ptr>();
         self->request(s.knowledge, std::chrono::seconds(10), retrieve_atom::value,
-                      retrieval_query(*req), static_cast<std::int32_t>(s.options.top_k),
+                      retrieval_text(*req), static_cast<std::int32_t>(s.options.top_k),
                       s.options.min_relevance)
             .then(
                 [self, rp, req](const knowledge_answer_ptr& k) mutable {
@@ -230,13 +136,6 @@ caf::behavior knowledge_drafting_behavior(caf::stateful_actor<knowledge_drafting
 caf::actor spawn_builtin_drafter(caf::actor_system& sys, builtin_drafter_options options,
                                  caf::actor knowledge) {
   return sys.spawn(knowledge_drafting_behavior, std::move(options), std::move(knowledge));
-}
-
-caf::actor spawn_builtin_drafter(caf::actor_system& sys, builtin_drafter_options options) {
-  // Detached: retrieval runs on its own thread, never on a scheduler worker.
-  caf::actor drafter = sys.spawn<caf::detached>(drafting_behavior, std::move(options));
-  sys.spawn(ticker, drafter, std::chrono::seconds(5));
-  return drafter;
 }
 
 }  // namespace frontdesk::actors

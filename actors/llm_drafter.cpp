@@ -304,9 +304,7 @@ caf::behavior drafter_behavior(self_ptr self, llm_drafter_options options) {
         p.request = req;
         s.pending.emplace(id, std::move(p));
         s.by_request[key] = id;
-        const std::string query = req->earlier_message.empty()
-                                      ? req->customer_message
-                                      : req->earlier_message + "\n" + req->customer_message;
+        const std::string query = retrieval_text(*req);
         self->request(s.knowledge, s.options.knowledge_timeout, retrieve_atom::value, query,
                       static_cast<std::int32_t>(s.options.top_k), s.options.min_relevance)
             .then([self, id](const knowledge_answer_ptr& k) { on_knowledge(self, id, *k); },

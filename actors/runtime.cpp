@@ -140,8 +140,7 @@ expected<std::unique_ptr<runtime>, std::string> runtime::start(const config::set
     knowledge_options k;
     k.kb_dir = s.knowledge.kb_dir;
     k.rag_url = s.knowledge.rag_service_url;
-    // (The built-in drafter keeps its own embedded index when there is no service.)
-    if (!s.llm.base_url.empty() || !k.rag_url.empty()) m.knowledge = spawn_knowledge(sys, k);
+    m.knowledge = spawn_knowledge(sys, k);
     if (!k.rag_url.empty()) m.gateways.push_back(m.knowledge);
     if (!s.llm.base_url.empty()) {
       llm_drafter_options o;
@@ -158,11 +157,9 @@ expected<std::unique_ptr<runtime>, std::string> runtime::start(const config::set
       m.gateways.push_back(m.drafter);
     } else {
       builtin_drafter_options d;
-      d.kb_dir = s.knowledge.kb_dir;
       d.top_k = s.knowledge.top_k;
       d.min_relevance = s.knowledge.min_relevance;
-      m.drafter = k.rag_url.empty() ? spawn_builtin_drafter(sys, d)
-                                    : spawn_builtin_drafter(sys, d, m.knowledge);
+      m.drafter = spawn_builtin_drafter(sys, d, m.knowledge);
     }
   }
 

@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
   }
   std::mt19937_64 rng(seed);
   const domain::triage_config triage_config;
-  const actors::builtin_drafter_options options{kb_dir, 5, 0.7, "Customer Support"};
+  const actors::builtin_drafter_options options{5, 0.7, "Customer Support"};
   std::vector<domain::learning_record> records;
   std::size_t to_human = 0;
   const auto week_start = std::chrono::sys_seconds(std::chrono::seconds(1'795'000'000));
