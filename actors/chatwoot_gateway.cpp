@@ -193,7 +193,8 @@ attempt_report failure_report(const chatwoot_error& e) {
 /// One Chatwoot operation as one supervised call: `body` makes one attempt (it may chain a
 /// few requests, e.g. search then post) and answers once; `finish` runs once at the end.
 template <class T>
-void run_op(const core_ptr& c, std::string operation, op_body<T> body, op_finish<T> finish) {
+void run_op(const core_ptr& c, std::string operation, op_body<T> body, op_finish<T> finish,
+            bool urgent = false) {
   if (c->is_stopped()) {
     return finish(call_result{call_status::shutting_down, 0, false, "stopped"}, std::nullopt,
                   stopped_error());
@@ -201,8 +202,7 @@ void run_op(const core_ptr& c, std::string operation, op_body<T> body, op_finish
   auto st = std::make_shared<op_state<T>>();
   auto call = std::make_shared<gateway_call>();
   call->operation = std::move(operation);
-  // A customer waiting for an approved reply goes ahead of notes and labels for agents.
-  call->urgent = call->operation == "public_reply";
+  call->urgent = urgent;
   call->deadline = c->opts.call_deadline;
   call->attempt = [c, st, body](const attempt_context& ctx,
                                 std::function<void(attempt_report)> report) {
@@ -356,6 +356,7 @@ void deliver_reply(const core_ptr& c, const persistence::outbox_row& row, done_f
     label = c->opts.labels.approved;
   }
   const std::int64_t conv = row.conversation_id;
+  // A customer waiting for an approved reply goes ahead of notes and labels for agents.
   run_op<post_result>(
       c, "public_reply",
       checked_post(c, conv, p->content, false, row.id, row.attempts > 0, p->after_id),
@@ -382,7 +383,8 @@ void deliver_reply(const core_ptr& c, const persistence::outbox_row& row, done_f
               }
               finish_row(c, row, done, delivered(external));
             });
-      });
+      },
+      /*urgent=*/true);
 }
 
 // ---- private_note ----
