@@ -115,7 +115,10 @@ expected<std::unique_ptr<runtime>, std::string> runtime::start(const config::set
   auto& sys = *m.sys;
 
   m.store_actor = spawn_store_actor(sys, m.commits);
-  m.timers = spawn_timer_service(sys);
+  timer_service_options to;
+  to.horizon = std::chrono::seconds(s.actors.timer_horizon_s);
+  to.reload_every = to.horizon / 4;
+  m.timers = spawn_timer_service(sys, m.reads, to);
   m.bus = spawn_event_bus(sys);
   delivery_fn delivery = hooks.delivery;
   if (!delivery && !s.chatwoot.base_url.empty()) {
@@ -179,9 +182,13 @@ expected<std::unique_ptr<runtime>, std::string> runtime::start(const config::set
   svc->registry = m.registry;  // before any message reaches the registry
   caf::anon_send(m.timers, route_atom::value, m.registry);
 
-  // Recovery: every unfired timer goes back into the schedule (past ones fire at once),
-  // then conversations with work in flight come back to life.
-  auto timers = m.db->unfired_timers();
+  // Recovery: every unfired timer within the horizon goes back into the schedule (past ones
+  // fire at once; later ones are loaded as they come close), then conversations with work in
+  // flight come back to life.
+  auto timers = m.db->unfired_timers(
+      persistence::timestamp{std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch()) +
+                             std::chrono::duration_cast<std::chrono::milliseconds>(to.horizon)});
   if (!timers) return unexpected{"store recovery (timers): " + timers.error().message};
   for (const persistence::timer_row& t : *timers) {
     const auto name = fsm::parse_timer_name(t.name);

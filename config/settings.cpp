@@ -261,6 +261,8 @@ const std::vector<key>& registry() {
        integer_key(1, 100000, [](settings& s, long long v) { s.actors.max_throughput = int(v); })},
       {"actors.passivate_after_s", "",
        integer_key(1, 86400 * 7, [](settings& s, long long v) { s.actors.passivate_after_s = int(v); })},
+      {"actors.timer_horizon_s", "",
+       integer_key(4, 86400 * 7, [](settings& s, long long v) { s.actors.timer_horizon_s = int(v); })},
       {"log.format", "FRONTDESK_LOG_FORMAT",
        [](std::string_view text, settings& s) -> problem {
          const std::string t(trim(text));

@@ -76,6 +76,8 @@ struct actor_settings {
   int workers = 2;
   int max_throughput = 300;
   int passivate_after_s = 600;
+  /// Timers due within this many seconds are held in memory; later ones wait in the store.
+  int timer_horizon_s = 600;
 };
 
 struct log_settings {

@@ -397,8 +397,9 @@ class postgresql_store final : public store {
                  rows_of<timer_row>(read_timer<row_reader>));
   }
 
-  result<std::vector<timer_row>> unfired_timers() override {
-    return query(call_text("fd_select_unfired_timers"), rows_of<timer_row>(read_timer<row_reader>));
+  result<std::vector<timer_row>> unfired_timers(timestamp due_by) override {
+    return query(call_text("fd_select_unfired_timers", due_by),
+                 rows_of<timer_row>(read_timer<row_reader>));
   }
 
   result<contact_history> customer_history(std::int64_t contact_id) override {

@@ -133,7 +133,7 @@ inline constexpr const char* select_timers =
     "SELECT conversation_id, name, due_at, epoch, fired FROM timers WHERE conversation_id = $1 "
     "ORDER BY due_at, name";
 inline constexpr const char* select_unfired_timers =
-    "SELECT conversation_id, name, due_at, epoch, fired FROM timers WHERE NOT fired "
+    "SELECT conversation_id, name, due_at, epoch, fired FROM timers WHERE NOT fired AND due_at <= $1 "
     "ORDER BY due_at, conversation_id, name";
 inline constexpr const char* count_unresolved =
     "SELECT COUNT(*) FROM conversations WHERE contact_id = $1 AND NOT closed";

@@ -505,10 +505,11 @@ class sqlite_store final : public store {
     });
   }
 
-  result<std::vector<timer_row>> unfired_timers() override {
+  result<std::vector<timer_row>> unfired_timers(timestamp due_by) override {
     return read([&](connection& c) {
       std::vector<timer_row> out;
       statement s(c, sql::select_unfired_timers);
+      s.bind(due_by);
       while (s.step()) out.push_back(read_timer(s));
       return out;
     });

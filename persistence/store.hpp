@@ -96,8 +96,9 @@ class store {
   virtual result<void> mark_outbox(std::string_view id, std::string_view status,
                                    std::optional<std::string> external_id, int attempts) = 0;
   virtual result<std::vector<timer_row>> timers(std::int64_t conversation_id) = 0;
-  /// Every timer not fired yet, by due time (re-armed after a restart).
-  virtual result<std::vector<timer_row>> unfired_timers() = 0;
+  /// Timers not fired yet that are due at or before `due_by`, by due time (the timer
+  /// service keeps only the near ones in memory and loads the rest as they come close).
+  virtual result<std::vector<timer_row>> unfired_timers(timestamp due_by) = 0;
   virtual result<contact_history> customer_history(std::int64_t contact_id) = 0;
   /// status -> number of queue items.
   virtual result<std::map<std::string, std::int64_t>> count_queue_by_status() = 0;

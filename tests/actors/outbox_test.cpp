@@ -90,7 +90,9 @@ class holding_store final : public store {
     return inner_->mark_outbox(id, status, std::move(external_id), attempts);
   }
   result<std::vector<timer_row>> timers(std::int64_t c) override { return inner_->timers(c); }
-  result<std::vector<timer_row>> unfired_timers() override { return inner_->unfired_timers(); }
+  result<std::vector<timer_row>> unfired_timers(timestamp due_by) override {
+    return inner_->unfired_timers(due_by);
+  }
   result<contact_history> customer_history(std::int64_t contact) override {
     return inner_->customer_history(contact);
   }

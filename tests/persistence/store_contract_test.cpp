@@ -486,10 +486,21 @@ TEST_P(store_contract, timers_upsert_delete_and_list_unfired) {
   auto t1 = store_->timers(1).value();
   ASSERT_EQ(t1.size(), 1u);
   EXPECT_EQ(t1[0], (timer_row{1, "first_response", at_ms(6'000), 2, false}));
-  auto unfired = store_->unfired_timers().value();
+  auto unfired = store_->unfired_timers(at_ms(6'000)).value();
   ASSERT_EQ(unfired.size(), 1u);
   EXPECT_EQ(unfired[0].conversation_id, 1);
   EXPECT_EQ(store_->timers(2).value().at(0).fired, true);
+  // Only timers due by the given time: the bound is inclusive.
+  EXPECT_TRUE(store_->unfired_timers(at_ms(5'999)).value().empty());
+  change_set more;
+  more.timer_upserts = {timer_row{3, "approval_30m", at_ms(1'000), 1, false},
+                        timer_row{4, "first_response", at_ms(9'000), 1, false}};
+  apply_ok({more});
+  auto near = store_->unfired_timers(at_ms(6'000)).value();
+  ASSERT_EQ(near.size(), 2u);
+  EXPECT_EQ(near[0].conversation_id, 3);  // by due time
+  EXPECT_EQ(near[1].conversation_id, 1);
+  EXPECT_EQ(store_->unfired_timers(at_ms(9'000)).value().size(), 3u);
 }
 
 TEST_P(store_contract, customer_history_counts_unresolved_and_finds_the_last_grade) {
