@@ -221,7 +221,9 @@ void request_draft(self_ptr self, std::uint64_t request_id) {
     }
     handle(self, std::move(cmd));
   };
-  self->request(st.svc->drafter, st.svc->draft_request_timeout, draft_atom::value,
+  // No timeout of its own: the state machine's durable draft_deadline timer bounds drafting
+  // (a CAF request timeout would sit in the clock for its whole length after every answer).
+  self->request(st.svc->drafter, caf::infinite, draft_atom::value,
                 draft_request_ptr{std::move(req)})
       .then(
           [answer](const draft_reply_ptr& r) {

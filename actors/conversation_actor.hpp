@@ -31,7 +31,6 @@ struct conversation_services {
   domain::triage_config triage;
   bool ai_drafts_enabled = true;
   std::chrono::milliseconds passivate_after{std::chrono::minutes(10)};
-  std::chrono::milliseconds draft_request_timeout{std::chrono::minutes(6)};
 };
 
 /// Spawns the actor for conversation `id`, restored from `row` when it has one (its

@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 #include <deque>
 #include <random>
+#include <set>
 #include <unordered_map>
 
 #include "actors/atoms.hpp"
@@ -77,6 +78,11 @@ struct gateway_state {
   std::uint64_t next_id = 1;
   std::uint64_t next_token = 1;
   std::unordered_map<std::uint64_t, call_entry> calls;
+  /// Deadlines of the calls not answered yet, earliest first, with one wake-up scheduled for
+  /// the earliest (a timer message per call would stay queued in the clock for the whole
+  /// deadline after its call ended).
+  std::set<std::pair<clock::time_point, std::uint64_t>> deadlines;
+  clock::time_point next_wake{};    ///< of the scheduled wake-up; epoch: none
   std::deque<std::uint64_t> queue;  ///< ready to attempt, in order
   std::size_t urgent_queued = 0;    ///< urgent calls at the front of `queue`
   std::size_t running = 0;
@@ -106,6 +112,7 @@ void finish(self_ptr self, std::uint64_t id, call_status status, std::string err
   if (it == st.calls.end() || it->second.finished) return;
   call_entry& e = it->second;
   e.finished = true;
+  st.deadlines.erase({e.deadline, id});
   if (status == call_status::ok) {
     ++st.stats.succeeded;
   } else {
@@ -163,6 +170,38 @@ void pump(self_ptr self) {
   }
   st.stats.in_flight = st.running;
   st.stats.queued = st.queue.size();
+}
+
+/// Keeps one wake-up scheduled for the earliest open deadline.
+void arm_deadline_wake(self_ptr self) {
+  auto& st = self->state;
+  if (st.deadlines.empty()) return;
+  const clock::time_point due = st.deadlines.begin()->first;
+  if (st.next_wake != clock::time_point{} && st.next_wake <= due) return;  // one is coming
+  st.next_wake = due;
+  self->delayed_send(self, std::max(clock::duration::zero(), due - clock::now()),
+                     deadline_atom::value,
+                     static_cast<std::int64_t>(due.time_since_epoch().count()));
+}
+
+/// Answers a call whose deadline passed (an attempt still running keeps its slot until it
+/// reports).
+void expire(self_ptr self, std::uint64_t id) {
+  auto& s = self->state;
+  auto it = s.calls.find(id);
+  if (it == s.calls.end() || it->second.finished) return;
+  if (!it->second.running) {
+    const auto at = std::find(s.queue.begin(), s.queue.end(), id);
+    if (at != s.queue.end()) {
+      if (static_cast<std::size_t>(at - s.queue.begin()) < s.urgent_queued) --s.urgent_queued;
+      s.queue.erase(at);
+    }
+    s.stats.queued = s.queue.size();
+  }
+  finish(self, id, call_status::deadline_exceeded,
+         s.options.name + ": deadline exceeded" +
+             (it->second.last_error.empty() ? std::string()
+                                            : " (last error: " + it->second.last_error + ")"));
 }
 
 void on_report(self_ptr self, report_msg& m) {
@@ -290,8 +329,9 @@ caf::behavior gateway_behavior(self_ptr self, gateway_options options) {
         call_entry e;
         e.deadline = clock::now() + call->deadline;
         e.call = std::move(call);
-        self->delayed_send(self, e.call->deadline, deadline_atom::value, id);
+        s.deadlines.emplace(e.deadline, id);
         s.calls.emplace(id, std::move(e));
+        arm_deadline_wake(self);
         enqueue(s, id, false);
         pump(self);
       },
@@ -303,23 +343,16 @@ caf::behavior gateway_behavior(self_ptr self, gateway_options options) {
         enqueue(s, id, true);
         pump(self);
       },
-      [self](deadline_atom, std::uint64_t id) {
+      [self](deadline_atom, std::int64_t due) {
         auto& s = self->state;
-        auto it = s.calls.find(id);
-        if (it == s.calls.end() || it->second.finished) return;
-        if (!it->second.running) {
-          const auto at = std::find(s.queue.begin(), s.queue.end(), id);
-          if (at != s.queue.end()) {
-            if (static_cast<std::size_t>(at - s.queue.begin()) < s.urgent_queued) --s.urgent_queued;
-            s.queue.erase(at);
-          }
-          s.stats.queued = s.queue.size();
+        if (due == s.next_wake.time_since_epoch().count()) s.next_wake = clock::time_point{};
+        const clock::time_point now = clock::now();
+        while (!s.deadlines.empty() && s.deadlines.begin()->first <= now) {
+          const auto first = *s.deadlines.begin();
+          expire(self, first.second);
+          s.deadlines.erase(first);  // expire did, unless the call was answered already
         }
-        finish(
-            self, id, call_status::deadline_exceeded,
-            s.options.name + ": deadline exceeded" +
-                (it->second.last_error.empty() ? std::string()
-                                               : " (last error: " + it->second.last_error + ")"));
+        arm_deadline_wake(self);
       },
       [self](stats_atom) { return current_stats(self->state); },
       [self](gateway_stats_atom) { return current_stats(self->state); },

@@ -177,7 +177,6 @@ expected<std::unique_ptr<runtime>, std::string> runtime::start(const config::set
   svc->machine.sla = std::move(*sla);
   svc->ai_drafts_enabled = s.workflow.ai_drafts_enabled;
   svc->passivate_after = std::chrono::seconds(s.actors.passivate_after_s);
-  svc->draft_request_timeout = std::chrono::seconds(s.workflow.draft_timeout_s + 30);
   m.registry = spawn_registry(sys, svc);
   svc->registry = m.registry;  // before any message reaches the registry
   caf::anon_send(m.timers, route_atom::value, m.registry);
