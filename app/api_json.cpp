@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "app/trace_format.hpp"
 #include "domain/private_note.hpp"
 
 namespace frontdesk::app {
@@ -58,8 +59,11 @@ json::object message_json(const persistence::message_row& m) {
 }
 
 json::object trace_json(const persistence::trace_row& t) {
-  return {{"seq", t.seq},     {"at", rfc3339(t.at)}, {"from", t.from_state}, {"to", t.to_state},
-          {"event", t.event}, {"cause", t.cause},    {"actor", t.actor},     {"detail", t.detail}};
+  // Milliseconds: transitions often follow each other within a second.
+  return {{"seq", t.seq},         {"at", format_timestamp(t.at)},
+          {"from", t.from_state}, {"to", t.to_state},
+          {"event", t.event},     {"cause", t.cause},
+          {"actor", t.actor},     {"detail", t.detail}};
 }
 
 json::object notification_json(const persistence::notification_row& n) {

@@ -407,7 +407,12 @@ void trace(api_context& ctx, const io::request_ptr& req, const io::responder& re
             res(http_response::error(404, "not_found", "no conversation " + std::to_string(id))));
       }
     }
-    if (format == "chrome") return void(res(http_response::json(200, format_trace_chrome(*rows))));
+    if (format == "chrome") {
+      const auto until =
+          current_state_until(*rows, std::chrono::time_point_cast<std::chrono::milliseconds>(
+                                         std::chrono::system_clock::now()));
+      return void(res(http_response::json(200, format_trace_chrome(*rows, until))));
+    }
     json::array items;
     for (const auto& t : *rows) items.push_back(trace_json(t));
     ok_json(res, json::object{{"conversation_id", id}, {"transitions", std::move(items)}});

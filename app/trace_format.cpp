@@ -193,7 +193,10 @@ std::string format_trace_chrome(const std::vector<trace_row>& rows,
     const trace_row* entered = group.front();
     for (std::size_t i = 1; i < group.size(); ++i) {
       if (group[i]->to_state == entered->to_state) continue;  // a self-transition: same stay
-      events.push_back(state_slice(*entered, group[i]->at));
+      // A state left the moment it was entered (triaged, on the way to drafting) has no
+      // slice, only its instant event: zero-length slices at the start of the next one make
+      // trace viewers nest every later slice under it.
+      if (group[i]->at > entered->at) events.push_back(state_slice(*entered, group[i]->at));
       entered = group[i];
     }
     const timestamp end = until && *until > entered->at ? *until : entered->at;
@@ -202,6 +205,11 @@ std::string format_trace_chrome(const std::vector<trace_row>& rows,
   }
   return json::serialize(
       json::object{{"traceEvents", std::move(events)}, {"displayTimeUnit", "ms"}});
+}
+
+std::optional<timestamp> current_state_until(const std::vector<trace_row>& rows, timestamp now) {
+  if (rows.empty() || rows.back().to_state == "closed") return std::nullopt;
+  return now;
 }
 
 std::string format_trace(const std::vector<trace_row>& rows, trace_format format,

@@ -33,11 +33,17 @@ std::string format_trace_json(const std::vector<persistence::trace_row>& rows);
 
 /// Chrome trace-event JSON (opens in Perfetto and chrome://tracing): one track per
 /// conversation (pid = tid = conversation id), one complete slice ("ph":"X") per stay in a
-/// state (a self-transition does not split it) and one instant event ("ph":"i") per
-/// transition. The current state's slice lasts until `until` when that is later than its
-/// start, else it has zero duration. Timestamps are microseconds since the Unix epoch.
+/// state that lasted (a self-transition does not split it; a state left the moment it was
+/// entered has only its instant event) and one instant event ("ph":"i") per transition. The
+/// current state's slice lasts until `until` when that is later than its start, else it has
+/// zero duration. Timestamps are microseconds since the Unix epoch.
 std::string format_trace_chrome(const std::vector<persistence::trace_row>& rows,
                                 std::optional<persistence::timestamp> until = std::nullopt);
+
+/// Where the current state's stay ends in a trace read at `now`: now, unless the last
+/// transition closed the conversation (then it ends where it closed: nullopt).
+std::optional<persistence::timestamp> current_state_until(
+    const std::vector<persistence::trace_row>& rows, persistence::timestamp now);
 
 /// Dispatches to one of the above (chrome with `until`).
 std::string format_trace(const std::vector<persistence::trace_row>& rows, trace_format format,

@@ -53,12 +53,9 @@ int run_trace(int argc, char** argv) {
               << args->conversation_id << '\n';
     return 1;
   }
-  // An open conversation's current state lasts until now; a closed one ends where it closed.
-  std::optional<persistence::timestamp> until;
-  if (rows->back().to_state != "closed") {
-    until =
-        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  }
+  const auto until = current_state_until(
+      *rows,
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
   std::cout << format_trace(*rows, *format, until);
   if (*format != trace_format::text) std::cout << '\n';
   std::cout.flush();

@@ -177,11 +177,11 @@ TEST(trace_format, chrome_has_one_slice_per_stay_with_its_duration) {
   EXPECT_EQ(root.as_object().at("displayTimeUnit").as_string(), "ms");
   const chrome_view v = parse_chrome(text);
 
-  // received, triaged, drafting, awaiting_approval (the self-transition does not split it), sent.
-  ASSERT_EQ(v.slices.size(), 5u);
+  // received, drafting, awaiting_approval (the self-transition does not split it), sent;
+  // triaged was left the moment it was entered: only its instant event.
+  ASSERT_EQ(v.slices.size(), 4u);
   const std::vector<std::pair<std::string, std::int64_t>> want = {
       {"received", 50'000},
-      {"triaged", 0},
       {"drafting", 4'200'000},
       {"awaiting_approval", (33 * 60 + 10) * 1'000'000LL},
       {"sent",
@@ -197,7 +197,7 @@ TEST(trace_format, chrome_has_one_slice_per_stay_with_its_duration) {
     EXPECT_EQ(s.at("tid").to_number<std::int64_t>(), 9001);
     expected_ts += want[i].second;  // slices tile the timeline
   }
-  EXPECT_EQ(v.slices[3].at("args").as_object().at("entered_by").as_string(), "draft_ready");
+  EXPECT_EQ(v.slices[2].at("args").as_object().at("entered_by").as_string(), "draft_ready");
 
   ASSERT_EQ(v.instants.size(), 6u);
   for (std::size_t i = 0; i < v.instants.size(); ++i) {
@@ -219,7 +219,7 @@ TEST(trace_format, chrome_has_one_slice_per_stay_with_its_duration) {
 
 TEST(trace_format, chrome_current_state_is_zero_length_without_a_later_end) {
   const chrome_view v = parse_chrome(format_trace_chrome(sample()));
-  ASSERT_EQ(v.slices.size(), 5u);
+  ASSERT_EQ(v.slices.size(), 4u);
   EXPECT_EQ(v.slices.back().at("dur").to_number<std::int64_t>(), 0);
   const chrome_view earlier = parse_chrome(format_trace_chrome(sample(), t0));
   EXPECT_EQ(earlier.slices.back().at("dur").to_number<std::int64_t>(), 0);
@@ -236,11 +236,20 @@ TEST(trace_format, chrome_gives_each_conversation_its_own_track) {
     EXPECT_EQ(s.at("pid").to_number<std::int64_t>(), s.at("tid").to_number<std::int64_t>());
     ++slices_per_track[s.at("pid").to_number<std::int64_t>()];
   }
-  EXPECT_EQ(slices_per_track[9001], 5);
+  EXPECT_EQ(slices_per_track[9001], 4);
   EXPECT_EQ(slices_per_track[12], 1);
   EXPECT_EQ(v.metadata.size(), 4u);
   // An empty trace is still a valid, empty trace file.
   EXPECT_TRUE(parse_chrome(format_trace_chrome({})).slices.empty());
+}
+
+TEST(trace_format, the_current_state_lasts_until_now_unless_the_conversation_closed) {
+  const auto now = t0 + 5h;
+  EXPECT_EQ(current_state_until(sample(), now), now);
+  auto closed = sample();
+  closed.push_back(row(7, 4h, "sent", "closed", "close"));
+  EXPECT_EQ(current_state_until(closed, now), std::nullopt);
+  EXPECT_EQ(current_state_until({}, now), std::nullopt);
 }
 
 TEST(trace_format, dispatch_matches_the_individual_functions) {
