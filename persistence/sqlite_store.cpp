@@ -581,9 +581,15 @@ class sqlite_store final : public store {
       checkpoint_wanted_ = false;
       lock.unlock();
       try {
-        if (!conn) conn = std::make_unique<connection>(path_, options_, false);
-        sqlite3_wal_checkpoint_v2(conn->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
-                                  nullptr);
+        if (!conn) {
+          conn = std::make_unique<connection>(path_, options_, false);
+          // A connection that has not read the database does not know it is in WAL mode, and
+          // its checkpoints do nothing (they return SQLITE_OK with no frames copied).
+          conn->exec("SELECT count(*) FROM sqlite_schema");
+        }
+        const int rc = sqlite3_wal_checkpoint_v2(conn->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                                 nullptr, nullptr);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY) conn.reset();  // reopened at the next wake-up
       } catch (const sqlite_failure&) {
         conn.reset();  // retried at the next wake-up
       }
