@@ -8,6 +8,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 
@@ -74,6 +75,14 @@ std::string to_sqlite_placeholders(std::string_view text) {
   }
   return out;
 }
+
+/// The conversation upsert's parameters ($1..$14 as in sql::upsert_conversation), applied only to
+/// a row whose indexed columns already hold these values.
+constexpr const char* update_conversation_in_place =
+    "UPDATE conversations SET channel = $3, state = $4, priority = $5, draft_version = $6, "
+    "assignee = $7, escalation_reason = $8, first_response_due = $9, resolution_due = $10, "
+    "sla_breached = $11, updated_at = $13, snapshot = $14 "
+    "WHERE id = $1 AND contact_id = $2 AND closed = $12";
 
 class statement;
 
@@ -185,6 +194,20 @@ class statement : public detail::row_columns<statement> {
     return *this;
   }
 
+  /// Like bind, but text is not copied: SQLite reads it in place until this statement is reset
+  /// (at destruction), so every text argument must be an object that outlives the statement.
+  template <class... Args>
+  statement& bind_borrowed(Args&&... args) {
+    static_assert(
+        ((std::is_lvalue_reference_v<Args> || !holds_text<std::remove_cvref_t<Args>>)&&...),
+        "borrowed text must outlive the statement: pass named objects");
+    text_lifetime_ = SQLITE_STATIC;
+    int index = 1;
+    (bind_one(index++, args), ...);
+    text_lifetime_ = SQLITE_TRANSIENT;
+    return *this;
+  }
+
   /// true when a row is available.
   bool step() {
     const int rc = sqlite3_step(stmt_);
@@ -217,7 +240,7 @@ class statement : public detail::row_columns<statement> {
   void bind_one(int i, double v) { check(sqlite3_bind_double(stmt_, i, v)); }
   void bind_one(int i, timestamp v) { check(sqlite3_bind_int64(stmt_, i, to_millis(v))); }
   void bind_one(int i, std::string_view v) {
-    check(sqlite3_bind_text64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+    check(sqlite3_bind_text64(stmt_, i, v.data(), v.size(), text_lifetime_, SQLITE_UTF8));
   }
   void bind_one(int i, const std::string& v) { bind_one(i, std::string_view(v)); }
   void bind_one(int i, const char* v) { bind_one(i, std::string_view(v)); }
@@ -231,8 +254,14 @@ class statement : public detail::row_columns<statement> {
     }
   }
 
+  template <class T>
+  static constexpr bool holds_text =
+      std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view> ||
+      std::is_same_v<T, const char*> || std::is_same_v<T, std::optional<std::string>>;
+
   connection& conn_;
   sqlite3_stmt* stmt_;
+  sqlite3_destructor_type text_lifetime_ = SQLITE_TRANSIENT;
 };
 
 /// Runs `body` and turns a sqlite_failure (or any other exception) into a store_error.
@@ -609,12 +638,32 @@ class sqlite_store final : public store {
     }
   }
 
+  /// Updates a conversation in place when its indexed columns (contact_id, closed) keep their
+  /// values, which leaves both indexes untouched (fewer pages written per commit); otherwise
+  /// (a new conversation, a new contact, closed changes) the full upsert.
+  static void write_conversation(connection& c, const conversation_row& r) {
+    {
+      statement s(c, update_conversation_in_place);
+      s.bind_borrowed(r.id, r.contact_id, r.channel, r.state, r.priority, r.draft_version,
+                      r.assignee, r.escalation_reason, r.first_response_due, r.resolution_due,
+                      r.sla_breached, r.closed, r.updated_at, r.snapshot)
+          .run();
+    }
+    if (sqlite3_changes(c.handle()) == 1) return;
+    statement s(c, sql::upsert_conversation);
+    s.bind_borrowed(r.id, r.contact_id, r.channel, r.state, r.priority, r.draft_version, r.assignee,
+                    r.escalation_reason, r.first_response_due, r.resolution_due, r.sla_breached,
+                    r.closed, r.updated_at, r.snapshot)
+        .run();
+  }
+
   static apply_result apply_one(connection& c, const change_set& set) {
     apply_result out;
     if (set.inbound) {
       const auto& e = *set.inbound;
       statement s(c, sql::insert_event);
-      s.bind(e.delivery_id, e.dedupe_key, e.event, e.conversation_id, e.received_at, e.body);
+      s.bind_borrowed(e.delivery_id, e.dedupe_key, e.event, e.conversation_id, e.received_at,
+                      e.body);
       const bool inserted = s.step();
       if (inserted) s.run();
       if (!inserted) {
@@ -622,65 +671,62 @@ class sqlite_store final : public store {
         return out;
       }
     }
-    if (set.conversation) {
-      const auto& r = *set.conversation;
-      statement s(c, sql::upsert_conversation);
-      s.bind(r.id, r.contact_id, r.channel, r.state, r.priority, r.draft_version, r.assignee,
-             r.escalation_reason, r.first_response_due, r.resolution_due, r.sla_breached, r.closed,
-             r.updated_at, r.snapshot)
-          .run();
-    }
+    if (set.conversation) write_conversation(c, *set.conversation);
     for (const auto& m : set.messages) {
       statement s(c, sql::insert_message);
-      s.bind(m.conversation_id, m.message_id, m.kind, m.content, m.sender, m.created_at).run();
+      s.bind_borrowed(m.conversation_id, m.message_id, m.kind, m.content, m.sender, m.created_at)
+          .run();
     }
     for (const auto& t : set.traces) {
       statement s(c, sql::insert_trace);
-      s.bind(t.conversation_id, t.seq > 0 ? std::optional<std::int64_t>(t.seq) : std::nullopt, t.at,
-             t.from_state, t.to_state, t.event, t.cause, t.actor, t.detail, t.event_data);
+      s.bind_borrowed(t.conversation_id,
+                      t.seq > 0 ? std::optional<std::int64_t>(t.seq) : std::nullopt, t.at,
+                      t.from_state, t.to_state, t.event, t.cause, t.actor, t.detail, t.event_data);
       s.step();
       out.trace_seqs.push_back(s.i64(0));
       s.run();
     }
     for (const auto& q : set.queue_items) {
       statement s(c, sql::upsert_queue_item);
-      s.bind(q.id, q.conversation_id, q.draft_version, q.status, q.action, q.priority, q.channel,
-             q.contact, q.customer_message, q.draft, q.confidence, q.recommended_action, q.sources,
-             q.tags, q.sentiment, q.flags, q.created_at, q.reviewed_at, q.operator_id,
-             q.edited_text, q.grades, q.notes, q.action_fingerprint)
+      s.bind_borrowed(q.id, q.conversation_id, q.draft_version, q.status, q.action, q.priority,
+                      q.channel, q.contact, q.customer_message, q.draft, q.confidence,
+                      q.recommended_action, q.sources, q.tags, q.sentiment, q.flags, q.created_at,
+                      q.reviewed_at, q.operator_id, q.edited_text, q.grades, q.notes,
+                      q.action_fingerprint)
           .run();
     }
     for (const auto& l : set.learning_records) {
       statement s(c, sql::upsert_learning);
-      s.bind(l.id, l.conversation_id, l.draft_version, l.customer_message, l.draft, l.final_text,
-             l.action, l.edit_distance, l.grades, l.sources, l.confidence, l.drafter_version,
-             l.reviewer, l.review_seconds, l.outcome, l.created_at, l.reviewed_at)
+      s.bind_borrowed(l.id, l.conversation_id, l.draft_version, l.customer_message, l.draft,
+                      l.final_text, l.action, l.edit_distance, l.grades, l.sources, l.confidence,
+                      l.drafter_version, l.reviewer, l.review_seconds, l.outcome, l.created_at,
+                      l.reviewed_at)
           .run();
     }
     for (const auto& n : set.notifications) {
       statement s(c, sql::insert_notification);
-      s.bind(n.kind, n.conversation_id, n.payload, n.created_at);
+      s.bind_borrowed(n.kind, n.conversation_id, n.payload, n.created_at);
       s.step();
       out.notification_ids.push_back(s.i64(0));
       s.run();
     }
     for (const auto& a : set.audits) {
       statement s(c, sql::insert_audit);
-      s.bind(a.at, a.actor, a.action, a.target, a.before, a.after).run();
+      s.bind_borrowed(a.at, a.actor, a.action, a.target, a.before, a.after).run();
     }
     for (const auto& o : set.outbox) {
       statement s(c, sql::insert_outbox);
-      s.bind(o.id, o.conversation_id, o.draft_version, o.kind, o.payload, o.status, o.attempts,
-             o.created_at, o.delivered_at, o.external_id)
+      s.bind_borrowed(o.id, o.conversation_id, o.draft_version, o.kind, o.payload, o.status,
+                      o.attempts, o.created_at, o.delivered_at, o.external_id)
           .run();
     }
     for (const auto& t : set.timer_upserts) {
       statement s(c, sql::upsert_timer);
-      s.bind(t.conversation_id, t.name, t.due_at, t.epoch, t.fired).run();
+      s.bind_borrowed(t.conversation_id, t.name, t.due_at, t.epoch, t.fired).run();
     }
     for (const auto& k : set.timer_deletes) {
       statement s(c, sql::delete_timer);
-      s.bind(k.conversation_id, k.name).run();
+      s.bind_borrowed(k.conversation_id, k.name).run();
     }
     return out;
   }

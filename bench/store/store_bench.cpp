@@ -1,14 +1,20 @@
 // Durable appends per second through the store, one transaction per append versus group commit,
 // with many concurrent producers; reports throughput and wait-for-commit percentiles.
 //
-//   store_bench [--backend sqlite|postgresql|both] [--mode single|grouped|both] [--threads 64]
-//               [--seconds 3] [--max-batch 512] [--max-delay-us 0] [--sqlite-sync normal|full]
-//               [--pg URI] (default: $FRONTDESK_TEST_PG) [--pg-writers 1]
+//   store_bench [--backend sqlite|postgresql|both] [--mode single|grouped|both|writer]
+//               [--threads 64] [--seconds 3] [--max-batch 512] [--max-delay-us 0]
+//               [--sqlite-sync normal|full] [--pg URI] (default: $FRONTDESK_TEST_PG)
+//               [--pg-writers 1] [--batch 64]
 //
 // One append = one change set with an inbound event, a conversation upsert and a trace row, the
 // shape of an accepted webhook. "single": every producer calls store::apply itself.
 // "grouped": every producer submits to one commit_queue and waits for its callback.
+// "writer": no producers; one thread applies ready-made batches of --batch sets (one per
+// simulated producer, as the queue would gather them) back to back: the cost of the write path
+// alone, as CPU time of that thread per append.
 #include <sys/resource.h>
+#include <time.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -39,6 +45,7 @@ struct settings {
   std::size_t max_batch = 512;
   long max_delay_us = 0;
   std::size_t pg_writers = 1;
+  std::size_t batch = 64;
   std::string sqlite_sync = "normal";
   std::string pg_uri;
 };
@@ -98,6 +105,52 @@ fp::change_set make_append(int thread, std::uint64_t i) {
   t.detail = "{}";
   set.traces.push_back(std::move(t));
   return set;
+}
+
+double percentile(std::vector<double>& v, double p);
+
+double thread_cpu_seconds() {
+  timespec t{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+}
+
+/// Batches applied back to back from one thread; the sets are built before the clock starts.
+outcome run_writer(const std::shared_ptr<fp::store>& store, const settings& s) {
+  const auto duration = std::chrono::duration<double>(s.seconds);
+  const auto producers = static_cast<int>(s.batch);
+  std::vector<double> latencies;
+  std::uint64_t appends = 0;
+  std::uint64_t errors = 0;
+  double cpu = 0;
+  const auto began = clock_type::now();
+  for (std::uint64_t round = 0; clock_type::now() - began < duration; ++round) {
+    std::vector<fp::change_set> batch;
+    batch.reserve(s.batch);
+    for (int t = 0; t < producers; ++t) batch.push_back(make_append(t, round));
+    const double cpu_before = thread_cpu_seconds();
+    const auto start = clock_type::now();
+    const auto r = store->apply(batch);
+    latencies.push_back(
+        std::chrono::duration<double, std::micro>(clock_type::now() - start).count());
+    cpu += thread_cpu_seconds() - cpu_before;
+    if (r) {
+      appends += batch.size();
+    } else {
+      ++errors;
+    }
+  }
+  const double elapsed = std::chrono::duration<double>(clock_type::now() - began).count();
+  outcome out;
+  out.appends = appends;
+  out.errors = errors;
+  out.mean_batch = static_cast<double>(s.batch);
+  out.appends_per_second = static_cast<double>(appends) / elapsed;
+  out.writer_cpu_us_per_append = appends == 0 ? 0 : cpu * 1e6 / static_cast<double>(appends);
+  out.cpu_us_per_append = out.writer_cpu_us_per_append;
+  out.p50_us = percentile(latencies, 0.50);  // per batch here
+  out.p99_us = percentile(latencies, 0.99);
+  return out;
 }
 
 double percentile(std::vector<double>& v, double p) {
@@ -213,8 +266,20 @@ std::shared_ptr<fp::store> open_migrated(const std::string& uri, const fp::store
   return s;
 }
 
+outcome run_mode(const std::shared_ptr<fp::store>& store, const settings& s, bool grouped,
+                 std::size_t writers) {
+  if (s.mode == "writer") return run_writer(store, s);
+  return run(store, s, grouped, writers);
+}
+
+const char* mode_name(const settings& s, bool grouped) {
+  if (s.mode == "writer") return "writer";
+  return grouped ? "grouped" : "single";
+}
+
 void bench_backend(const std::string& backend, const settings& s) {
   for (const bool grouped : {false, true}) {
+    if (s.mode == "writer" && !grouped) continue;
     if (s.mode == "single" && grouped) continue;
     if (s.mode == "grouped" && !grouped) continue;
     if (backend == "sqlite") {
@@ -226,8 +291,8 @@ void bench_backend(const std::string& backend, const settings& s) {
         o.sqlite_synchronous = s.sqlite_sync;
         auto store = open_migrated("sqlite:" + (dir / "bench.db").string(), o);
         if (store)
-          report(("sqlite/" + s.sqlite_sync).c_str(), grouped ? "grouped" : "single", s,
-                 run(store, s, grouped, 1));
+          report(("sqlite/" + s.sqlite_sync).c_str(), mode_name(s, grouped), s,
+                 run_mode(store, s, grouped, 1));
       }
       std::filesystem::remove_all(dir);
     } else {
@@ -249,8 +314,7 @@ void bench_backend(const std::string& backend, const settings& s) {
                               "options=-csearch_path%3D" + schema,
                           o);
         if (store)
-          report("postgresql", grouped ? "grouped" : "single", s,
-                 run(store, s, grouped, s.pg_writers));
+          report("postgresql", mode_name(s, grouped), s, run_mode(store, s, grouped, s.pg_writers));
       }
       pqxx::connection c(s.pg_uri);
       pqxx::nontransaction tx(c);
@@ -284,6 +348,8 @@ int main(int argc, char** argv) {
       s.sqlite_sync = value;
     else if (key == "--pg")
       s.pg_uri = value;
+    else if (key == "--batch")
+      s.batch = static_cast<std::size_t>(std::max(1, std::atoi(value.c_str())));
     else if (key == "--pg-writers")
       s.pg_writers = static_cast<std::size_t>(std::max(1, std::atoi(value.c_str())));
     else {

@@ -20,41 +20,10 @@ using testing::sample_event;
 using testing::sample_item;
 using testing::sample_trace;
 
-enum class backend { sqlite_file, postgresql };
+using testing::backend;
+using testing::backend_name;
 
-std::string backend_name(const ::testing::TestParamInfo<backend>& info) {
-  return info.param == backend::sqlite_file ? "sqlite_file" : "postgresql";
-}
-
-class store_contract : public ::testing::TestWithParam<backend> {
- protected:
-  void SetUp() override {
-    if (GetParam() == backend::postgresql) {
-      FD_REQUIRE_POSTGRESQL();
-      schema_ = std::make_unique<testing::pg_schema>(*testing::postgresql_uri());
-      uri_ = schema_->uri();
-    } else {
-      dir_ = std::make_unique<testing::temp_dir>();
-      uri_ = "sqlite:" + (dir_->path() / "store.db").string();
-    }
-    auto opened = open_store(uri_);
-    ASSERT_TRUE(opened) << opened.error().message;
-    store_ = std::move(opened.value());
-    auto migrated = store_->migrate();
-    ASSERT_TRUE(migrated) << migrated.error().message;
-  }
-
-  std::vector<apply_result> apply_ok(std::vector<change_set> sets) {
-    auto r = store_->apply(sets);
-    EXPECT_TRUE(r) << (r ? "" : r.error().message);
-    return r ? r.value() : std::vector<apply_result>{};
-  }
-
-  std::unique_ptr<testing::temp_dir> dir_;
-  std::unique_ptr<testing::pg_schema> schema_;
-  std::string uri_;
-  std::unique_ptr<store> store_;
-};
+class store_contract : public testing::backend_store_test {};
 
 TEST_P(store_contract, migrate_records_latest_version_and_is_idempotent) {
   const std::string backend_dir = GetParam() == backend::postgresql ? "postgresql" : "sqlite";

@@ -11,6 +11,7 @@
 #include <pqxx/pqxx>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "persistence/store.hpp"
 
@@ -155,5 +156,42 @@ inline queue_item_row sample_item(const std::string& id, std::int64_t conversati
   q.created_at = at_ms(created_ms);
   return q;
 }
+
+enum class backend { sqlite_file, postgresql };
+
+inline std::string backend_name(const ::testing::TestParamInfo<backend>& info) {
+  return info.param == backend::sqlite_file ? "sqlite_file" : "postgresql";
+}
+
+/// A migrated store on a fresh SQLite file or PostgreSQL schema, per test parameter.
+class backend_store_test : public ::testing::TestWithParam<backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == backend::postgresql) {
+      FD_REQUIRE_POSTGRESQL();
+      schema_ = std::make_unique<pg_schema>(*postgresql_uri());
+      uri_ = schema_->uri();
+    } else {
+      dir_ = std::make_unique<temp_dir>();
+      uri_ = "sqlite:" + (dir_->path() / "store.db").string();
+    }
+    auto opened = open_store(uri_);
+    ASSERT_TRUE(opened) << opened.error().message;
+    store_ = std::move(opened.value());
+    auto migrated = store_->migrate();
+    ASSERT_TRUE(migrated) << migrated.error().message;
+  }
+
+  std::vector<apply_result> apply_ok(const std::vector<change_set>& sets) {
+    auto r = store_->apply(sets);
+    EXPECT_TRUE(r) << (r ? "" : r.error().message);
+    return r ? r.value() : std::vector<apply_result>{};
+  }
+
+  std::unique_ptr<temp_dir> dir_;
+  std::unique_ptr<pg_schema> schema_;
+  std::string uri_;
+  std::unique_ptr<store> store_;
+};
 
 }  // namespace frontdesk::persistence::testing
