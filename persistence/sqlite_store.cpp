@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
@@ -361,6 +362,7 @@ class sqlite_store final : public store {
         rollback(c);
         throw;
       }
+      restart_log_if_long(c);
       return results;
     });
   }
@@ -585,9 +587,27 @@ class sqlite_store final : public store {
         std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
   }
 
+  /// A writer that never pauses keeps the passive checkpoints from ever catching up, and the
+  /// log from starting over: it would grow for as long as the load lasts. Past
+  /// sqlite_wal_restart_pages the writer itself copies the rest back (waiting only for
+  /// readers of older snapshots), and its next commit starts the log from its beginning.
+  void restart_log_if_long(connection& c) {
+    if (memory_ || options_.sqlite_wal_restart_pages <= 0 ||
+        wal_pages_.load(std::memory_order_relaxed) < options_.sqlite_wal_restart_pages) {
+      return;
+    }
+    // One checkpoint at a time: SQLite answers SQLITE_BUSY at once while another runs.
+    std::lock_guard one(checkpoint_run_mutex_);
+    if (sqlite3_wal_checkpoint_v2(c.handle(), nullptr, SQLITE_CHECKPOINT_RESTART, nullptr,
+                                  nullptr) == SQLITE_OK) {
+      wal_pages_.store(0, std::memory_order_relaxed);
+    }
+  }
+
   /// Called by SQLite on the writer after each commit with the WAL size in pages.
   static int on_wal_commit(void* self, sqlite3*, const char*, int pages) {
     auto* store = static_cast<sqlite_store*>(self);
+    store->wal_pages_.store(pages, std::memory_order_relaxed);
     if (pages >= checkpoint_pages) {
       {
         std::lock_guard lock(store->checkpoint_mutex_);
@@ -616,8 +636,10 @@ class sqlite_store final : public store {
           // its checkpoints do nothing (they return SQLITE_OK with no frames copied).
           conn->exec("SELECT count(*) FROM sqlite_schema");
         }
+        std::unique_lock one(checkpoint_run_mutex_);
         const int rc = sqlite3_wal_checkpoint_v2(conn->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
                                                  nullptr, nullptr);
+        one.unlock();
         if (rc != SQLITE_OK && rc != SQLITE_BUSY) conn.reset();  // reopened at the next wake-up
       } catch (const sqlite_failure&) {
         conn.reset();  // retried at the next wake-up
@@ -773,7 +795,9 @@ class sqlite_store final : public store {
   std::condition_variable checkpoint_wake_;
   bool checkpoint_wanted_ = false;
   bool stopping_ = false;
-  std::thread checkpointer_;  // declared last: started after, stopped before the rest
+  std::atomic<std::int64_t> wal_pages_{0};  ///< log size after the last commit
+  std::mutex checkpoint_run_mutex_;         ///< held while a checkpoint runs
+  std::thread checkpointer_;                // declared last: started after, stopped before the rest
 };
 
 }  // namespace

@@ -50,6 +50,10 @@ struct store_options {
   std::string sqlite_synchronous = "normal";
   /// SQLite: PRAGMA max_page_count for the writer (a size quota); 0 = no limit.
   std::int64_t sqlite_max_pages = 0;
+  /// SQLite: past this many log pages (64 MiB of 4 KiB pages) the writer copies the log back
+  /// itself and restarts it, which a writer busy without pause otherwise never lets happen;
+  /// 0 = never.
+  std::int64_t sqlite_wal_restart_pages = 16384;
   /// PostgreSQL: connections kept in the pool (readers and the writer share it).
   int pool_size = 4;
   /// PostgreSQL: connect timeout in seconds.
