@@ -57,6 +57,18 @@ void reply(const conversation_command& cmd, const conversation_snapshot& s, stat
                                 std::string(fsm::to_string(s.fsm.current)), s.fsm.draft_version});
 }
 
+/// Keeps what triage has not read yet, bounded: past the limit the middle goes (the first
+/// messages and the latest one stay).
+void append_untriaged(std::string& untriaged, std::string_view text) {
+  constexpr std::size_t limit = 16 * 1024;
+  if (!untriaged.empty()) untriaged += '\n';
+  untriaged += text;
+  if (untriaged.size() > limit) {
+    const std::size_t keep = limit / 2;
+    untriaged = untriaged.substr(0, keep) + "\n" + untriaged.substr(untriaged.size() - keep);
+  }
+}
+
 /// Updates what the conversation knows from an incoming message.
 void learn_from(conversation_info& info, const conversation_command& cmd) {
   if (!cmd.data || !cmd.data->message) return;
@@ -69,6 +81,7 @@ void learn_from(conversation_info& info, const conversation_command& cmd) {
   if (cmd.event && std::holds_alternative<fsm::ev::customer_message>(*cmd.event)) {
     if (!info.last_customer_text.empty()) info.previous_customer_text = info.last_customer_text;
     info.last_customer_text = m.content;
+    append_untriaged(info.untriaged_text, m.content);
   }
 }
 
@@ -133,7 +146,9 @@ void triage_now(self_ptr self, std::optional<domain::customer_history> history) 
   const fsm::state s = st.snap.fsm.current;
   if (s != fsm::state::received && s != fsm::state::drafting) return;
   domain::triage_input in;
-  in.text = st.snap.info.last_customer_text;
+  in.text = st.snap.info.untriaged_text.empty() ? st.snap.info.last_customer_text
+                                                : std::move(st.snap.info.untriaged_text);
+  st.snap.info.untriaged_text.clear();
   in.channel = st.snap.info.channel;
   in.labels = st.snap.info.labels;
   in.custom_attributes = st.snap.info.custom_attributes;
@@ -324,6 +339,10 @@ void handle(self_ptr self, conversation_command cmd) {
     }
     after.fsm = r->next;
     update_draft(after, cmd, *r, now);
+    // Triage is under way in received and drafting; anywhere else nobody will read it.
+    if (after.fsm.current != fsm::state::received && after.fsm.current != fsm::state::drafting) {
+      after.info.untriaged_text.clear();
+    }
     out = std::move(*r);
   }
   auto cs = std::make_shared<persistence::change_set>(

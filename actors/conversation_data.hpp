@@ -27,6 +27,9 @@ struct conversation_info {
   std::map<std::string, std::string> custom_attributes;
   std::string last_customer_text;
   std::string previous_customer_text;  ///< the message before it: context for retrieval
+  /// Every customer message since the last triage, one per line: triage reads all of them, so
+  /// a legal threat followed at once by another message is not missed. Empty once triaged.
+  std::string untriaged_text;
   std::optional<std::int64_t> assignee;
   bool operator==(const conversation_info&) const = default;
 };

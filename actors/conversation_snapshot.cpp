@@ -45,6 +45,7 @@ std::string encode_snapshot(const conversation_snapshot& s) {
   info["custom_attributes"] = std::move(attrs);
   info["last_customer_text"] = s.info.last_customer_text;
   info["previous_customer_text"] = s.info.previous_customer_text;
+  if (!s.info.untriaged_text.empty()) info["untriaged_text"] = s.info.untriaged_text;
   info["assignee"] = s.info.assignee ? json::value(*s.info.assignee) : json::value(nullptr);
   // The state machine's part is already JSON text: spliced in, not parsed and re-serialised.
   std::string out =
@@ -104,6 +105,7 @@ expected<conversation_snapshot, std::string> decode_snapshot(std::string_view te
     }
     s.info.last_customer_text = str(info, "last_customer_text");
     s.info.previous_customer_text = str(info, "previous_customer_text");
+    if (info.contains("untriaged_text")) s.info.untriaged_text = str(info, "untriaged_text");
     if (const auto& a = info.at("assignee"); !a.is_null())
       s.info.assignee = a.to_number<std::int64_t>();
     if (const auto& dv = o.at("draft"); !dv.is_null()) {

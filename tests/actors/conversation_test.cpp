@@ -1,5 +1,6 @@
 // Conversation actors on a real actor system and a real SQLite store.
 
+#include "actors/conversation_snapshot.hpp"
 #include "fixture.hpp"
 
 namespace frontdesk::actors::testing {
@@ -147,6 +148,24 @@ TEST_F(runtime_test, a_restart_resumes_work_in_flight_and_timers) {
   auto timers = rt->store()->timers(12);
   ASSERT_TRUE(timers);
   EXPECT_FALSE(timers->empty());
+}
+
+TEST_F(runtime_test, a_legal_threat_followed_at_once_by_another_message_still_escalates) {
+  start();
+  // Both arrive before triage has run: triage reads every message since it last looked, not
+  // only the latest one.
+  auto first = customer_message(31, 3101, "I am forwarding this to my attorney today.");
+  auto second = customer_message(31, 3102, "Also, where is my order?");
+  rt->submit(std::move(first));
+  rt->submit(std::move(second));
+  ASSERT_TRUE(eventually([&] { return state_of(31) == "escalated"; })) << state_of(31);
+  EXPECT_NE(row(31)->escalation_reason.value_or("").find("attorney"), std::string::npos)
+      << row(31)->escalation_reason.value_or("");
+  EXPECT_EQ(ctl->received.load(), 0) << "nothing was drafted";
+  // Once triaged, nothing is left waiting in the snapshot.
+  auto snap = decode_snapshot(row(31)->snapshot);
+  ASSERT_TRUE(snap) << snap.error();
+  EXPECT_TRUE(snap->info.untriaged_text.empty());
 }
 
 TEST_F(runtime_test, a_draft_that_never_comes_escalates_at_the_deadline) {
