@@ -540,6 +540,7 @@ void learning_export(api_context& ctx, const io::request_ptr& req, const io::res
       line["metadata"] = {{"conversation_id", r.conversation_id},
                           {"draft_version", r.draft_version},
                           {"action", r.action},
+                          {"outcome", r.outcome},
                           {"edit_distance", r.edit_distance},
                           {"drafter_version", r.drafter_version}};
       out += json::serialize(line);

@@ -83,6 +83,9 @@ TEST_F(operator_test, edit_sends_the_edited_text) {
   auto line = boost::json::parse(export_lines.body.substr(0, export_lines.body.find('\n')));
   EXPECT_EQ(line.at("messages").as_array().size(), 3u);
   EXPECT_EQ(line.at("messages").as_array()[2].at("role").as_string(), "assistant");
+  // What happened after the reply went out is followed later; at first it is pending.
+  EXPECT_EQ(line.at("metadata").at("action").as_string(), "edit");
+  EXPECT_EQ(line.at("metadata").at("outcome").as_string(), "pending");
 }
 
 TEST_F(operator_test, a_superseded_draft_answers_409_with_the_new_one) {
