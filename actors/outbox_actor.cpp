@@ -1,5 +1,7 @@
 #include "actors/outbox_actor.hpp"
 
+#include <algorithm>
+#include <boost/json.hpp>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -34,6 +36,7 @@ struct outbox_state {
   std::shared_ptr<persistence::read_pool> reads;
   delivery_fn deliver;
   int max_attempts = 8;
+  caf::actor bus;  ///< where a delivery given up on is announced (none: only stored)
   bool loading = false;
   bool again = false;  ///< a kick arrived while loading
   std::unordered_set<std::string> in_flight;
@@ -49,6 +52,31 @@ struct outbox_state {
 };
 
 using self_ptr = caf::stateful_actor<outbox_state>*;
+
+/// What operators are told when an entry is given up on: a reply a customer will not get
+/// unless someone sends it by hand.
+persistence::notification_row given_up_notification(const persistence::outbox_row& row,
+                                                    int attempts, const std::string& error) {
+  std::string what = row.kind == "public_reply" ? "The approved reply" : "The " + row.kind;
+  std::replace(what.begin(), what.end(), '_', ' ');
+  std::string message = what + " for conversation #" + std::to_string(row.conversation_id) +
+                        " was not delivered after " + std::to_string(attempts) + " attempt" +
+                        (attempts == 1 ? "" : "s") + (error.empty() ? "" : " (" + error + ")") +
+                        (row.kind == "public_reply" ? ". Send it by hand." : ".");
+  persistence::notification_row n;
+  n.kind = "notification";
+  n.conversation_id = row.conversation_id;
+  n.payload = boost::json::serialize(boost::json::object{{"kind", "delivery_failed"},
+                                                         {"message", std::move(message)},
+                                                         {"outbox_id", row.id},
+                                                         {"delivery", row.kind},
+                                                         {"draft_version", row.draft_version},
+                                                         {"attempts", attempts},
+                                                         {"error", error}});
+  n.created_at =
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  return n;
+}
 
 void load(self_ptr self) {
   auto& st = self->state;
@@ -68,10 +96,11 @@ void load(self_ptr self) {
 }
 
 caf::behavior outbox_behavior(self_ptr self, std::shared_ptr<persistence::read_pool> reads,
-                              delivery_fn deliver, int max_attempts) {
+                              delivery_fn deliver, int max_attempts, caf::actor bus) {
   self->state.reads = std::move(reads);
   self->state.deliver = std::move(deliver);
   self->state.max_attempts = max_attempts;
+  self->state.bus = std::move(bus);
   self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
   return {
       [self](kick_atom) { load(self); },
@@ -125,10 +154,23 @@ caf::behavior outbox_behavior(self_ptr self, std::shared_ptr<persistence::read_p
         if (!m.result.external_id.empty()) ext = m.result.external_id;
         const std::string id = m.row.id;
         caf::actor me = caf::actor_cast<caf::actor>(self);
+        std::optional<persistence::notification_row> tell;
+        if (status == "failed") tell = given_up_notification(m.row, attempts, m.result.error);
         // Marking is a small write on a store thread; the entry leaves in_flight after it.
-        st.reads->post([me, id, status, ext, attempts](persistence::store& db) {
+        st.reads->post([me, id, status, ext, attempts, tell = std::move(tell),
+                        bus = st.bus](persistence::store& db) mutable {
           if (auto r = db.mark_outbox(id, status, ext, attempts); !r) {
             log::warn("outbox_mark_failed", {{"id", id}, {"error", r.error().message}});
+          } else if (tell) {
+            persistence::change_set cs;
+            cs.notifications.push_back(*tell);
+            if (auto applied = db.apply({cs});
+                applied && !applied->empty() && !applied->front().notification_ids.empty()) {
+              tell->id = applied->front().notification_ids.front();
+              if (bus) caf::anon_send(bus, publish_atom::value, std::move(*tell));
+            } else if (!applied) {
+              log::warn("outbox_notify_failed", {{"id", id}, {"error", applied.error().message}});
+            }
           }
           caf::anon_send(me, done_atom::value, id);
         });
@@ -151,8 +193,14 @@ delivery_fn local_inbox_delivery() {
 }
 
 caf::actor spawn_outbox(caf::actor_system& sys, std::shared_ptr<persistence::read_pool> reads,
+                        delivery_fn deliver, int max_attempts, caf::actor bus) {
+  return sys.spawn(outbox_behavior, std::move(reads), std::move(deliver), max_attempts,
+                   std::move(bus));
+}
+
+caf::actor spawn_outbox(caf::actor_system& sys, std::shared_ptr<persistence::read_pool> reads,
                         delivery_fn deliver, int max_attempts) {
-  return sys.spawn(outbox_behavior, std::move(reads), std::move(deliver), max_attempts);
+  return spawn_outbox(sys, std::move(reads), std::move(deliver), max_attempts, caf::actor{});
 }
 
 }  // namespace frontdesk::actors

@@ -36,6 +36,11 @@ using delivery_fn =
 /// Local inbox mode: every entry is recorded as delivered (shown by the API).
 delivery_fn local_inbox_delivery();
 
+/// An entry given up on (its attempts spent, or refused for good) is marked failed and
+/// operators are told: a stored notification, published on `bus` when there is one.
+caf::actor spawn_outbox(caf::actor_system& sys, std::shared_ptr<persistence::read_pool> reads,
+                        delivery_fn deliver, int max_attempts, caf::actor bus);
+/// Without a bus: notifications are only stored.
 caf::actor spawn_outbox(caf::actor_system& sys, std::shared_ptr<persistence::read_pool> reads,
                         delivery_fn deliver, int max_attempts = 8);
 

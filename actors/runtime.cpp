@@ -135,7 +135,7 @@ expected<std::unique_ptr<runtime>, std::string> runtime::start(const config::set
     m.gateways.push_back(m.chatwoot->supervisor());
     delivery = m.chatwoot->delivery();
   }
-  m.outbox = spawn_outbox(sys, m.reads, delivery ? delivery : local_inbox_delivery());
+  m.outbox = spawn_outbox(sys, m.reads, delivery ? delivery : local_inbox_delivery(), 8, m.bus);
   if (hooks.drafter) {
     m.drafter = hooks.drafter(sys);
   } else {

@@ -6,10 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/json.hpp>
 #include <caf/all.hpp>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <tuple>
 
 #include "actors/atoms.hpp"
 #include "fixture.hpp"
@@ -173,21 +175,41 @@ TEST(outbox_actor, a_stale_load_does_not_deliver_a_row_again) {
   std::filesystem::remove_all(std::filesystem::path(db).parent_path());
 }
 
+/// A migrated SQLite store holding pending outbox rows, a read pool and an actor system.
+struct outbox_rig {
+  std::string db = temp_db();
+  std::shared_ptr<store> st;
+  std::shared_ptr<read_pool> reads;
+  caf::actor_system_config cfg;  ///< the system refers to it for its whole life
+  std::unique_ptr<caf::actor_system> sys;
+
+  explicit outbox_rig(const std::vector<std::tuple<std::string, std::int64_t, std::string>>& rows) {
+    auto opened = open_store("sqlite:" + db);
+    EXPECT_TRUE(opened) << opened.error().message;
+    st = std::shared_ptr<store>(std::move(*opened));
+    EXPECT_TRUE(st->migrate());
+    change_set cs;
+    const auto now =
+        std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    for (const auto& [id, conv, kind] : rows) {
+      cs.outbox.push_back({id, conv, 1, kind, R"({"content":"hi"})", "pending", 0, now,
+                           std::nullopt, std::nullopt});
+    }
+    EXPECT_TRUE(st->apply({cs}));
+    reads = std::make_shared<read_pool>(st, 2);
+    cfg.set("logger.console", caf::atom("none"));
+    sys = std::make_unique<caf::actor_system>(cfg);
+  }
+  ~outbox_rig() {
+    sys.reset();
+    reads->stop();
+    std::filesystem::remove_all(std::filesystem::path(db).parent_path());
+  }
+};
+
 TEST(outbox_actor, deferred_deliveries_do_not_spend_the_attempt_budget) {
-  const std::string db = temp_db();
-  auto opened = open_store("sqlite:" + db);
-  ASSERT_TRUE(opened) << opened.error().message;
-  std::shared_ptr<store> st(std::move(*opened));
-  ASSERT_TRUE(st->migrate());
-  change_set cs;
-  const auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  cs.outbox.push_back({"reply:6:1", 6, 1, "public_reply", R"({"content":"hi"})", "pending", 0, now,
-                       std::nullopt, std::nullopt});
-  ASSERT_TRUE(st->apply({cs}));
-  auto reads = std::make_shared<read_pool>(st, 2);
-  caf::actor_system_config cfg;
-  cfg.set("logger.console", caf::atom("none"));
-  auto sys = std::make_unique<caf::actor_system>(cfg);
+  outbox_rig rig({{"reply:6:1", 6, "public_reply"}});
+  auto& st = rig.st;
   std::atomic<int> calls{0};
   // Saturated five times (nothing sent), then delivered; the budget is 3 attempts.
   delivery_fn deliver = [&](const outbox_row& row, std::function<void(delivery_result)> done) {
@@ -200,7 +222,7 @@ TEST(outbox_actor, deferred_deliveries_do_not_spend_the_attempt_budget) {
     }
     done({true, false, "sent", {}});
   };
-  caf::actor outbox = spawn_outbox(*sys, reads, deliver, 3);
+  caf::actor outbox = spawn_outbox(*rig.sys, rig.reads, deliver, 3);
   ASSERT_TRUE(eventually([&] {
     caf::anon_send(outbox, kick_atom::value);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -209,10 +231,68 @@ TEST(outbox_actor, deferred_deliveries_do_not_spend_the_attempt_budget) {
   }));
   EXPECT_EQ(calls.load(), 6);
   caf::anon_send_exit(outbox, caf::exit_reason::user_shutdown);
-  outbox = caf::actor{};
-  sys.reset();
-  reads->stop();
-  std::filesystem::remove_all(std::filesystem::path(db).parent_path());
+}
+
+TEST(outbox_actor, a_reply_given_up_on_is_marked_failed_and_operators_are_told) {
+  outbox_rig rig({{"reply:7:2", 7, "public_reply"}, {"note:8:1", 8, "private_note"}});
+  auto& st = rig.st;
+  // The reply fails twice (its budget); the note is refused for good at once.
+  delivery_fn deliver = [](const outbox_row& row, std::function<void(delivery_result)> done) {
+    delivery_result r;
+    r.error = row.kind == "public_reply" ? "HTTP 500" : "HTTP 404";
+    r.give_up = row.kind != "public_reply";
+    done(r);
+  };
+  struct published {
+    std::mutex mutex;
+    std::vector<notification_row> rows;
+  };
+  auto seen = std::make_shared<published>();
+  // (A function actor gets its state as an argument: CAF 0.17 needs one.)
+  caf::actor bus = rig.sys->spawn(
+      [](caf::event_based_actor*, std::shared_ptr<published> out) -> caf::behavior {
+        return {[out](publish_atom, const notification_row& n) {
+          std::lock_guard lock(out->mutex);
+          out->rows.push_back(n);
+        }};
+      },
+      seen);
+  caf::actor outbox = spawn_outbox(*rig.sys, rig.reads, deliver, 2, bus);
+  ASSERT_TRUE(eventually([&] {
+    caf::anon_send(outbox, kick_atom::value);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::lock_guard lock(seen->mutex);
+    return seen->rows.size() == 2;
+  }));
+  EXPECT_TRUE(st->pending_outbox(10).value().empty());
+  const auto stored = st->notifications(0, 10).value();
+  ASSERT_EQ(stored.size(), 2u);
+  std::lock_guard lock(seen->mutex);
+  for (const notification_row& n : seen->rows) {
+    // What was published is what was stored, with its id (live events resume from it).
+    const auto same = std::find_if(stored.begin(), stored.end(),
+                                   [&](const notification_row& s) { return s.id == n.id; });
+    ASSERT_NE(same, stored.end());
+    EXPECT_EQ(same->payload, n.payload);
+    EXPECT_EQ(n.kind, "notification");
+    const auto p = boost::json::parse(n.payload).as_object();
+    EXPECT_EQ(p.at("kind").as_string(), "delivery_failed");
+    if (n.conversation_id == 7) {
+      EXPECT_EQ(p.at("outbox_id").as_string(), "reply:7:2");
+      EXPECT_EQ(p.at("attempts").as_int64(), 2);
+      EXPECT_EQ(p.at("message").as_string(),
+                "The approved reply for conversation #7 was not delivered after 2 attempts "
+                "(HTTP 500). Send it by hand.");
+    } else {
+      EXPECT_EQ(n.conversation_id, 8);
+      EXPECT_EQ(p.at("attempts").as_int64(), 1);
+      EXPECT_EQ(p.at("message").as_string(),
+                "The private note for conversation #8 was not delivered after 1 attempt (HTTP "
+                "404).");
+    }
+  }
+  caf::anon_send_exit(outbox, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(bus, caf::exit_reason::user_shutdown);
 }
 
 }  // namespace
