@@ -118,6 +118,12 @@ class stream_buffer {
     return open_;
   }
 
+  /// The client fell behind (a push overflowed): the stream is to be dropped.
+  bool aborted() const {
+    std::lock_guard lock(mu_);
+    return abort_;
+  }
+
   /// Final: records that the connection is gone; returns the close callback to run (once).
   std::function<void()> finish() {
     std::lock_guard lock(mu_);
@@ -461,7 +467,12 @@ void connection::start_stream(std::shared_ptr<stream_buffer> buf, sse_options op
 }
 
 void connection::pump_stream() {
-  if (closed_ || !sse_ || writing_) return;
+  if (closed_ || !sse_) return;
+  if (writing_) {
+    // A client that fell behind is dropped now, not once its stuck write times out.
+    if (sse_->aborted()) close();
+    return;
+  }
   auto t = sse_->take();
   if (t.abort) return close();  // the client fell behind: drop it rather than buffer without bound
   if (t.bytes.empty()) {
