@@ -361,6 +361,14 @@ caf::behavior gateway_behavior(self_ptr self, gateway_options options) {
 
 }  // namespace
 
+attempt_report client_gone_report() {
+  attempt_report rep;
+  rep.outcome.transport_failure = true;
+  rep.counts_for_breaker = false;
+  rep.error = "shutting down";
+  return rep;
+}
+
 std::string_view to_string(call_status s) noexcept {
   switch (s) {
     case call_status::ok:

@@ -61,6 +61,10 @@ enum class call_status : std::uint8_t {
 
 std::string_view to_string(call_status s) noexcept;
 
+/// What an attempt reports when the client it would use is already gone (its owner is
+/// stopping): a transport failure that says nothing about the dependency's health.
+attempt_report client_gone_report();
+
 struct call_result {
   call_status status = call_status::failed;
   std::uint32_t attempts = 0;

@@ -7,7 +7,7 @@
 
 #include "actors/atoms.hpp"
 #include "config/log.hpp"
-#include "io/http_client.hpp"
+#include "io/client_on_http.hpp"
 #include "io/rag_client.hpp"
 #include "persistence/kb_index.hpp"
 
@@ -121,14 +121,7 @@ caf::behavior ticker(caf::event_based_actor* self, caf::actor target,
 // ---------------------------------------------------------------------------------------------
 // External service through a gateway.
 
-/// The HTTP client and the RAG client on it. Held by the actor; attempts hold a weak_ptr so a
-/// late attempt never outlives the client.
-struct rag_io {
-  io::http_client http;
-  io::rag_client client;
-  rag_io(const io::http_client_options& h, const io::rag_client_options& r)
-      : http(h), client(http, r) {}
-};
+using rag_io = io::client_on_http<io::rag_client>;
 
 /// What the attempts learnt, read when the call is done. An attempt may still be running after
 /// the deadline, hence the lock.
@@ -202,13 +195,7 @@ caf::behavior rag_behavior(rag_ptr self, rag_knowledge_options options) {
         call->attempt = [weak_io, q, outcome](const attempt_context&,
                                               std::function<void(attempt_report)> report) {
           auto io_now = weak_io.lock();
-          if (!io_now) {
-            attempt_report rep;
-            rep.outcome.transport_failure = true;
-            rep.counts_for_breaker = false;
-            rep.error = "shutting down";
-            return report(std::move(rep));
-          }
+          if (!io_now) return report(client_gone_report());
           io_now->client.query(q, [outcome, report](io::rag_result res) {
             attempt_report rep = report_of(res);
             {

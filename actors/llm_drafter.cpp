@@ -12,7 +12,7 @@
 #include "actors/atoms.hpp"
 #include "actors/llm_draft_content.hpp"
 #include "config/log.hpp"
-#include "io/http_client.hpp"
+#include "io/client_on_http.hpp"
 
 namespace frontdesk::actors {
 namespace {
@@ -21,14 +21,7 @@ using llm_done_atom = caf::atom_constant<caf::atom("llmdone")>;
 
 constexpr std::size_t max_early_cancels = 1024;
 
-/// The HTTP client and the chat client on it, held by the drafter. Attempts hold a weak_ptr,
-/// so a late attempt never uses a destroyed client.
-struct llm_io {
-  io::http_client http;
-  io::openai_chat_client chat;
-  llm_io(const io::http_client_options& h, const io::openai_chat_options& c)
-      : http(h), chat(http, c) {}
-};
+using llm_io = io::client_on_http<io::openai_chat_client>;
 
 /// One draft's LLM call, shared by its attempts (on the HTTP thread) and the drafter. An
 /// attempt may still be running after the deadline, hence the lock.
@@ -157,16 +150,11 @@ void start_llm_call(self_ptr self, std::uint64_t id) {
       return report(std::move(rep));
     }
     auto io_now = weak_io.lock();
-    if (!io_now) {
-      attempt_report rep;
-      rep.outcome.transport_failure = true;
-      rep.counts_for_breaker = false;
-      rep.error = "shutting down";
-      return report(std::move(rep));
-    }
-    io_now->chat.complete(*messages, [call_state, report, prices, max_invalid](io::chat_result r) {
-      report(record_attempt(*call_state, std::move(r), prices, max_invalid));
-    });
+    if (!io_now) return report(client_gone_report());
+    io_now->client.complete(
+        *messages, [call_state, report, prices, max_invalid](io::chat_result r) {
+          report(record_attempt(*call_state, std::move(r), prices, max_invalid));
+        });
   };
   caf::actor_addr me = self->address();
   call->done = [me, id](const call_result& cr) {
