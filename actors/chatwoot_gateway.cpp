@@ -96,6 +96,15 @@ std::string error_text(const call_result& r, const std::optional<chatwoot_error>
   return s;
 }
 
+/// What the row gets when a call did not reach its goal (given up, or kept for later); none
+/// when it did and `answered` (its value came back).
+std::optional<delivery_result> unless_done(const call_result& r, bool answered,
+                                           const std::optional<chatwoot_error>& e) {
+  const verdict vd = verdict_of(r, e);
+  if (vd == verdict::ok && answered) return std::nullopt;
+  return vd == verdict::give_up ? give_up(error_text(r, e)) : keep_for_later(r, error_text(r, e));
+}
+
 thread_local int client_lock_depth = 0;
 
 }  // namespace
@@ -362,11 +371,8 @@ void deliver_reply(const core_ptr& c, const persistence::outbox_row& row, done_f
       checked_post(c, conv, p->content, false, row.id, row.attempts > 0, p->after_id),
       [c, row, done, conv, label](const call_result& r, std::optional<post_result> v,
                                   std::optional<chatwoot_error> e) {
-        const verdict vd = verdict_of(r, e);
-        if (vd != verdict::ok || !v) {
-          return finish_row(c, row, done,
-                            vd == verdict::give_up ? give_up(error_text(r, e))
-                                                   : keep_for_later(r, error_text(r, e)));
+        if (auto failed = unless_done(r, v.has_value(), e)) {
+          return finish_row(c, row, done, std::move(*failed));
         }
         if (v->found) {
           ++c->replies_already_there;
@@ -400,11 +406,8 @@ void deliver_note(const core_ptr& c, const persistence::outbox_row& row, done_fn
       checked_post(c, row.conversation_id, std::move(*note), true, row.id, row.attempts > 0, 0),
       [c, row, done](const call_result& r, std::optional<post_result> v,
                      std::optional<chatwoot_error> e) {
-        const verdict vd = verdict_of(r, e);
-        if (vd != verdict::ok || !v) {
-          return finish_row(c, row, done,
-                            vd == verdict::give_up ? give_up(error_text(r, e))
-                                                   : keep_for_later(r, error_text(r, e)));
+        if (auto failed = unless_done(r, v.has_value(), e)) {
+          return finish_row(c, row, done, std::move(*failed));
         }
         ++(v->found ? c->notes_already_there : c->notes_posted);
         finish_row(c, row, done, delivered(std::to_string(v->id)));
@@ -473,11 +476,7 @@ struct handoff_run : std::enable_shared_from_this<handoff_run> {
         checked_post(c, row.conversation_id, std::move(text), true, row.id, row.attempts > 0, 0),
         [self](const call_result& r, std::optional<post_result> v,
                std::optional<chatwoot_error> e) {
-          const verdict vd = verdict_of(r, e);
-          if (vd != verdict::ok || !v) {
-            return self->end(vd == verdict::give_up ? give_up(error_text(r, e))
-                                                    : keep_for_later(r, error_text(r, e)));
-          }
+          if (auto failed = unless_done(r, v.has_value(), e)) return self->end(std::move(*failed));
           ++self->c->handoffs;
           if (!self->problems.empty()) {
             std::string all;
@@ -543,15 +542,10 @@ void deliver_priority(const core_ptr& c, const persistence::outbox_row& row, don
       },
       [c, row, done, level](const call_result& r, std::optional<bool>,
                             std::optional<chatwoot_error> e) {
-        switch (verdict_of(r, e)) {
-          case verdict::ok:
-            ++c->priorities;
-            return finish_row(c, row, done, delivered("priority:" + *level));
-          case verdict::give_up:
-            return finish_row(c, row, done, give_up(error_text(r, e)));
-          case verdict::keep:
-            return finish_row(c, row, done, keep_for_later(r, error_text(r, e)));
-        }
+        if (auto failed = unless_done(r, true, e))
+          return finish_row(c, row, done, std::move(*failed));
+        ++c->priorities;
+        finish_row(c, row, done, delivered("priority:" + *level));
       });
 }
 
