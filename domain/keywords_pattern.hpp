@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "domain/language_tokens.hpp"
@@ -57,6 +58,17 @@ class word_pattern_set {
  private:
   std::vector<word_pattern> patterns_;
   std::array<std::vector<std::uint32_t>, 256> by_first_byte_;
+};
+
+/// A list of cues (anything with a `pattern`) with their patterns indexed in the same order.
+template <class Cue>
+struct indexed_cues {
+  std::vector<Cue> cues;
+  word_pattern_set patterns;
+
+  explicit indexed_cues(std::vector<Cue> list) : cues(std::move(list)) {
+    for (const auto& c : cues) patterns.add(c.pattern);
+  }
 };
 
 }  // namespace frontdesk::domain

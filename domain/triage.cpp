@@ -41,18 +41,10 @@ std::vector<priority_cue> parse_cues(std::string_view tsv) {
   return cues;
 }
 
-struct cue_list {
-  std::vector<priority_cue> cues;
-  word_pattern_set patterns;  ///< the cues' patterns, same order
-};
+using cue_list = indexed_cues<priority_cue>;
 
 const cue_list& default_cues() {
-  static const cue_list list = [] {
-    cue_list l;
-    l.cues = parse_cues(data::embedded_file("triage_cues.tsv"));
-    for (const auto& c : l.cues) l.patterns.add(c.pattern);
-    return l;
-  }();
+  static const cue_list list(parse_cues(data::embedded_file("triage_cues.tsv")));
   return list;
 }
 
