@@ -16,10 +16,12 @@
 #include <fstream>
 #include <iostream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "actors/drafting_actor.hpp"
+#include "domain/labelled_questions.hpp"
 #include "domain/quality_metrics.hpp"
 #include "domain/triage.hpp"
 #include "persistence/kb_index.hpp"
@@ -28,22 +30,11 @@ namespace {
 
 using namespace frontdesk;
 
-struct question {
-  std::string text;
-  std::string article;
-};
-
-std::vector<question> load_questions(const std::string& path) {
-  std::vector<question> out;
+std::vector<domain::labelled_question> load_questions(const std::string& path) {
   std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    const auto tab = line.find('\t');
-    if (tab == std::string::npos) continue;
-    out.push_back({line.substr(0, tab), line.substr(tab + 1)});
-  }
-  return out;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return domain::parse_labelled_questions(text.str());
 }
 
 /// The same question as different customers would write it.
@@ -110,9 +101,9 @@ int main(int argc, char** argv) {
   const auto week_start = std::chrono::sys_seconds(std::chrono::seconds(1'795'000'000));
   for (int day = 0; day < 7; ++day) {
     for (int n = 0; n < per_day; ++n) {
-      const question& q = questions[rng() % questions.size()];
+      const domain::labelled_question& q = questions[rng() % questions.size()];
       domain::triage_input in;
-      in.text = dressed(q.text, rng);
+      in.text = dressed(q.question, rng);
       in.channel = domain::channel::email;
       const domain::triage_result t = domain::triage(in, triage_config);
       domain::learning_record r;
@@ -143,9 +134,9 @@ int main(int argc, char** argv) {
       const auto ids = source_ids(d.sources_json);
       r.confidence = d.confidence;
       r.draft_length = d.text.size();
-      if (!ids.empty() && ids.front() == q.article) {
+      if (!ids.empty() && ids.front() == q.article_id) {
         r.action = domain::review_action::approve;
-      } else if (std::find(ids.begin(), ids.end(), q.article) != ids.end()) {
+      } else if (std::find(ids.begin(), ids.end(), q.article_id) != ids.end()) {
         r.action = domain::review_action::edit;
         r.edit_distance = r.draft_length / 10;  // minor: the right article, another lead
       } else {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "domain/kb_article.hpp"
+#include "domain/labelled_questions.hpp"
 #include "persistence/kb_index.hpp"
 
 namespace fd = frontdesk::domain;
@@ -27,22 +28,8 @@ std::string read_file(const fs::path& p) {
   return ss.str();
 }
 
-struct labelled_question {
-  std::string question;
-  std::string article_id;
-};
-
-std::vector<labelled_question> load_labelled() {
-  std::vector<labelled_question> out;
-  std::istringstream in(read_file(labelled));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line.front() == '#') continue;
-    const auto tab = line.find('\t');
-    if (tab == std::string::npos) continue;
-    out.push_back({line.substr(0, tab), line.substr(tab + 1)});
-  }
-  return out;
+std::vector<fd::labelled_question> load_labelled() {
+  return fd::parse_labelled_questions(read_file(labelled));
 }
 
 TEST(KbSampleArticles, AllParseWithFrontMatterAndSections) {

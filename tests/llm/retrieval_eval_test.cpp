@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/labelled_questions.hpp"
 #include "persistence/kb_index.hpp"
 
 namespace fs = std::filesystem;
@@ -20,22 +21,13 @@ namespace {
 const fs::path kb_dir = fs::path(FRONTDESK_SOURCE_DIR) / "kb";
 const fs::path questions_file = kb_dir / "eval" / "questions.tsv";
 
-struct labelled {
-  std::string question;
-  std::string article_id;
-};
+using labelled = frontdesk::domain::labelled_question;
 
 std::vector<labelled> load() {
   std::ifstream in(questions_file);
-  std::vector<labelled> out;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line.front() == '#') continue;
-    const auto tab = line.find('\t');
-    if (tab == std::string::npos) continue;
-    out.push_back({line.substr(0, tab), line.substr(tab + 1)});
-  }
-  return out;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return frontdesk::domain::parse_labelled_questions(text.str());
 }
 
 TEST(RetrievalEval, EveryLabelNamesAnArticleOfTheKnowledgeBase) {
