@@ -13,11 +13,12 @@ rate_limiter::rate_limiter(rate_limit_options options, clock_fn now)
 rate_decision rate_limiter::acquire(std::string_view key, double cost) {
   std::lock_guard lock(mu_);
   auto now = now_();
-  auto it = buckets_.find(std::string(key));
+  auto it = buckets_.find(key);
   if (it == buckets_.end()) {
     evict(now);
-    lru_.emplace_front(key);
-    it = buckets_.emplace(std::string(key), bucket{options_.capacity, now, lru_.begin()}).first;
+    it = buckets_.emplace(std::string(key), bucket{options_.capacity, now, {}}).first;
+    lru_.emplace_front(it->first);
+    it->second.lru = lru_.begin();
   } else {
     lru_.splice(lru_.begin(), lru_, it->second.lru);
     double elapsed = std::chrono::duration<double>(now - it->second.last).count();
@@ -39,11 +40,11 @@ rate_decision rate_limiter::acquire(std::string_view key, double cost) {
 void rate_limiter::evict(std::chrono::steady_clock::time_point now) {
   // Idle keys first (from the least recently used end), then the oldest until there is room.
   while (!lru_.empty()) {
-    auto& oldest = buckets_.at(lru_.back());
-    bool idle = now - oldest.last >= options_.idle_evict;
+    const auto oldest = buckets_.find(lru_.back());
+    bool idle = now - oldest->second.last >= options_.idle_evict;
     if (!idle && buckets_.size() < options_.max_keys) break;
-    buckets_.erase(lru_.back());
-    lru_.pop_back();
+    lru_.pop_back();  // a view of the key: gone before the key is
+    buckets_.erase(oldest);
   }
 }
 

@@ -38,15 +38,23 @@ class rate_limiter {
   struct bucket {
     double tokens;
     std::chrono::steady_clock::time_point last;
-    std::list<std::string>::iterator lru;
+    std::list<std::string_view>::iterator lru;
+  };
+  struct key_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view k) const noexcept {
+      return std::hash<std::string_view>{}(k);
+    }
   };
   void evict(std::chrono::steady_clock::time_point now);
 
   rate_limit_options options_;
   clock_fn now_;
   mutable std::mutex mu_;
-  std::unordered_map<std::string, bucket> buckets_;
-  std::list<std::string> lru_;  // front: most recently used
+  std::unordered_map<std::string, bucket, key_hash, std::equal_to<>> buckets_;
+  /// Front: most recently used. Views of the map's keys (a node's key does not move), so
+  /// each key is held once.
+  std::list<std::string_view> lru_;
 };
 
 }  // namespace frontdesk::io
