@@ -40,7 +40,8 @@ std::string operator_of(const conversation_command& cmd) {
 }
 
 std::string final_text(const draft_content& d) {
-  return d.action == "edit" && !d.edited_text.empty() ? d.edited_text : d.text;
+  const draft_review& r = d.review_or_empty();
+  return r.action == "edit" && !r.edited_text.empty() ? r.edited_text : d.text;
 }
 
 /// The learning record of a reviewed draft (`customer_message`: the message it answered).
@@ -49,22 +50,23 @@ persistence::learning_record_row learning_record_of(std::int64_t conv, const dra
                                                     const std::string& decided_action,
                                                     const std::string& acting_operator,
                                                     fsm::time_point now) {
+  const draft_review& r = d.review_or_empty();
   persistence::learning_record_row l;
   l.id = "learn-" + std::to_string(conv) + "-" + std::to_string(d.draft_version);
   l.conversation_id = conv;
   l.draft_version = static_cast<std::int64_t>(d.draft_version);
   l.customer_message = customer_message;
   l.draft = d.text;
-  l.action = d.action.empty() ? decided_action : d.action;
+  l.action = r.action.empty() ? decided_action : r.action;
   if (l.action == "approve" || l.action == "edit") l.final_text = final_text(d);
   l.edit_distance =
       static_cast<int>(l.final_text.empty() ? 0 : domain::edit_distance(d.text, l.final_text));
-  l.grades = d.grades_json.empty() ? "{}" : d.grades_json;
+  l.grades = r.grades_json.empty() ? "{}" : r.grades_json;
   l.sources = d.sources_json;
   l.confidence = d.confidence;
   l.drafter_version = d.drafter_version;
-  l.reviewer = d.operator_id.empty() ? acting_operator : d.operator_id;
-  const fsm::time_point reviewed = d.reviewed_at.value_or(now);
+  l.reviewer = r.operator_id.empty() ? acting_operator : r.operator_id;
+  const fsm::time_point reviewed = r.reviewed_at.value_or(now);
   l.review_seconds = std::chrono::duration<double>(reviewed - d.created_at).count();
   l.created_at = d.created_at;
   l.reviewed_at = reviewed;
@@ -81,7 +83,7 @@ std::optional<std::string> followed_outcome(const transition& t) {
   }
   const fsm::event& e = *t.cmd.event;
   if (std::holds_alternative<fsm::ev::customer_message>(e)) {
-    const fsm::time_point sent = t.before.draft->reviewed_at.value_or(t.now);
+    const fsm::time_point sent = t.before.draft->review_or_empty().reviewed_at.value_or(t.now);
     if (t.now - sent <= std::chrono::hours(72)) return "customer_followup";
     return std::nullopt;
   }
@@ -118,12 +120,13 @@ persistence::conversation_row conversation_row_of(const conversation_snapshot& s
 
 persistence::queue_item_row queue_row(const conversation_snapshot& s) {
   const draft_content& d = *s.draft;
+  const draft_review& r = d.review_or_empty();
   persistence::queue_item_row q;
   q.id = queue_item_id(s.fsm.id, d.draft_version);
   q.conversation_id = s.fsm.id;
   q.draft_version = static_cast<std::int64_t>(d.draft_version);
   q.status = d.status;
-  if (!d.action.empty()) q.action = d.action;
+  if (!r.action.empty()) q.action = r.action;
   q.priority = priority_text(s.fsm);
   q.channel = std::string(domain::to_string(s.info.channel));
   q.contact = contact_json(s.info.contact);
@@ -136,12 +139,12 @@ persistence::queue_item_row queue_row(const conversation_snapshot& s) {
   q.sentiment = d.sentiment_json;
   q.flags = flags_json(d.flags);
   q.created_at = d.created_at;
-  q.reviewed_at = d.reviewed_at;
-  if (!d.operator_id.empty()) q.operator_id = d.operator_id;
-  if (!d.edited_text.empty()) q.edited_text = d.edited_text;
-  q.grades = d.grades_json;
-  if (!d.notes.empty()) q.notes = d.notes;
-  if (!d.fingerprint.empty()) q.action_fingerprint = d.fingerprint;
+  q.reviewed_at = r.reviewed_at;
+  if (!r.operator_id.empty()) q.operator_id = r.operator_id;
+  if (!r.edited_text.empty()) q.edited_text = r.edited_text;
+  q.grades = r.grades_json;
+  if (!r.notes.empty()) q.notes = r.notes;
+  if (!r.fingerprint.empty()) q.action_fingerprint = r.fingerprint;
   return q;
 }
 
@@ -222,9 +225,10 @@ persistence::change_set build_change_set(const transition& t) {
               const std::string text = t.after.draft ? final_text(*t.after.draft) : std::string();
               // after_id: the customer message this reply answers; any copy of the reply
               // already posted is newer, which bounds the search before a resend.
-              json::object reply{{"content", text},
-                                 {"after_id", t.after.fsm.last_customer_message},
-                                 {"action", t.after.draft ? t.after.draft->action : ""}};
+              json::object reply{
+                  {"content", text},
+                  {"after_id", t.after.fsm.last_customer_message},
+                  {"action", t.after.draft ? t.after.draft->review_or_empty().action : ""}};
               cs.outbox.push_back(
                   {"reply:" + std::to_string(conv) + ":" + std::to_string(s.draft_version), conv,
                    static_cast<std::int64_t>(s.draft_version), "public_reply",
@@ -346,7 +350,8 @@ persistence::change_set build_change_set(const transition& t) {
   if (auto outcome = followed_outcome(t)) {
     const draft_content& sent = *t.before.draft;
     persistence::learning_record_row l = learning_record_of(
-        conv, sent, t.before.info.last_customer_text, sent.action, sent.operator_id, t.now);
+        conv, sent, t.before.info.last_customer_text, sent.review_or_empty().action,
+        sent.review_or_empty().operator_id, t.now);
     l.outcome = std::move(*outcome);
     cs.learning_records.push_back(std::move(l));
   }

@@ -32,21 +32,25 @@ struct triage_notes {
   double intent_certainty = 0;
   double sentiment_score = 0;
   std::string sentiment_label;
-  std::vector<std::string> red_flags;
 };
 
 struct conversation_state {
   static constexpr const char* name = "conversation";
   conversation_snapshot snap;
   std::shared_ptr<const conversation_services> svc;
-  std::uint64_t routed = 0;  ///< commands received from the registry
+  std::uint32_t routed = 0;  ///< commands received from the registry (compared for equality)
+  std::uint32_t history_token = 0;
   fsm::time_point last_activity{};
-  bool idle_check_armed = false;
-  std::uint64_t history_token = 0;
-  triage_notes notes;
+  /// While triaged work is drafted; dropped once a draft (or an escalation) settles it.
+  std::unique_ptr<triage_notes> notes;
 };
 
 using self_ptr = caf::stateful_actor<conversation_state>*;
+
+// CAF allocates an actor with its control block padded to a cache line. Kept within 2 KiB,
+// a live conversation's actor takes jemalloc's 2,048-byte size class instead of 2,560.
+static_assert(sizeof(caf::stateful_actor<conversation_state>) + 64 <= 2048,
+              "conversation_state grew past the 2 KiB actor budget");
 
 void handle(self_ptr self, conversation_command cmd);
 
@@ -104,15 +108,16 @@ void update_draft(conversation_snapshot& after, const conversation_command& cmd,
   draft_content& d = *after.draft;
   auto decide = [&](std::string st, std::string action, std::string fingerprint) {
     d.status = std::move(st);
-    d.action = std::move(action);
-    d.operator_id = cmd.actor;
-    d.reviewed_at = now;
-    d.fingerprint = std::move(fingerprint);
+    draft_review& r = d.review.get_or_create();
+    r.action = std::move(action);
+    r.operator_id = cmd.actor;
+    r.reviewed_at = now;
+    r.fingerprint = std::move(fingerprint);
     if (cmd.data && cmd.data->op) {
       const operator_input& op = *cmd.data->op;
-      if (!op.grades_json.empty()) d.grades_json = op.grades_json;
-      if (!op.notes.empty()) d.notes = op.notes;
-      if (!op.reason.empty() && d.notes.empty()) d.notes = op.reason;
+      if (!op.grades_json.empty()) r.grades_json = op.grades_json;
+      if (!op.notes.empty()) r.notes = op.notes;
+      if (!op.reason.empty() && r.notes.empty()) r.notes = op.reason;
     }
   };
   std::visit(
@@ -120,13 +125,13 @@ void update_draft(conversation_snapshot& after, const conversation_command& cmd,
           [&](const fsm::ev::approve& a) { decide("approved", "approve", a.fingerprint); },
           [&](const fsm::ev::edit& a) {
             decide("approved", "edit", a.fingerprint);
-            if (cmd.data && cmd.data->op) d.edited_text = cmd.data->op->text;
+            if (cmd.data && cmd.data->op) d.review->edited_text = cmd.data->op->text;
           },
           [&](const fsm::ev::escalate& a) { decide("escalated", "escalate", a.fingerprint); },
           [&](const fsm::ev::reject& a) { decide("rejected", "reject", a.fingerprint); },
           [&](const fsm::ev::grade&) {
             if (cmd.data && cmd.data->op && !cmd.data->op->grades_json.empty()) {
-              d.grades_json = cmd.data->op->grades_json;
+              d.review.get_or_create().grades_json = cmd.data->op->grades_json;
             }
           },
           [&](const auto&) {},
@@ -154,11 +159,11 @@ void triage_now(self_ptr self, std::optional<domain::customer_history> history) 
   in.custom_attributes = st.snap.info.custom_attributes;
   if (history) in.history = *history;
   const domain::triage_result r = domain::triage(in, st.svc->triage);
-  st.notes.intent = std::string(domain::to_string(r.intent.value));
-  st.notes.intent_certainty = r.intent.certainty;
-  st.notes.sentiment_score = r.sentiment.score;
-  st.notes.sentiment_label = std::string(domain::to_string(r.sentiment.label));
-  st.notes.red_flags.clear();
+  if (!st.notes) st.notes = std::make_unique<triage_notes>();
+  st.notes->intent = std::string(domain::to_string(r.intent.value));
+  st.notes->intent_certainty = r.intent.certainty;
+  st.notes->sentiment_score = r.sentiment.score;
+  st.notes->sentiment_label = std::string(domain::to_string(r.sentiment.label));
   for (const auto& l : r.labels_to_apply) {
     if (std::find(st.snap.info.labels.begin(), st.snap.info.labels.end(), l) ==
         st.snap.info.labels.end())
@@ -180,7 +185,7 @@ void triage_now(self_ptr self, std::optional<domain::customer_history> history) 
 
 void request_triage(self_ptr self) {
   auto& st = self->state;
-  const std::uint64_t token = ++st.history_token;
+  const std::uint32_t token = ++st.history_token;
   const std::int64_t contact = st.snap.info.contact.id;
   const std::int64_t conv = st.snap.fsm.id;
   caf::actor me = caf::actor_cast<caf::actor>(self);
@@ -215,10 +220,12 @@ void request_draft(self_ptr self, std::uint64_t request_id) {
   req->custom_attributes = st.snap.info.custom_attributes;
   req->labels = st.snap.info.labels;
   req->priority = st.snap.fsm.priority.value_or(domain::priority::p2);
-  req->intent = st.notes.intent;
-  req->intent_certainty = st.notes.intent_certainty;
-  req->sentiment_score = st.notes.sentiment_score;
-  req->sentiment_label = st.notes.sentiment_label;
+  if (st.notes) {  // absent after a restart in drafting: the drafter triages for itself
+    req->intent = st.notes->intent;
+    req->intent_certainty = st.notes->intent_certainty;
+    req->sentiment_score = st.notes->sentiment_score;
+    req->sentiment_label = st.notes->sentiment_label;
+  }
   const std::int64_t conv = st.snap.fsm.id;
   auto answer = [self, conv, request_id](bool ok, std::string why, std::optional<draft_content> d) {
     conversation_command cmd;
@@ -291,12 +298,10 @@ void perform(self_ptr self, const fsm::effects& todo, const after_commit& cs,
   if (cs.outbox) self->send(svc.outbox, kick_atom::value);
 }
 
-void arm_idle_check(self_ptr self) {
-  auto& st = self->state;
-  st.last_activity = now_ms();
-  if (st.idle_check_armed) return;
-  st.idle_check_armed = true;
-  self->delayed_send(self, st.svc->passivate_after, idle_atom::value);
+/// Idleness is measured here; the registry's sweep only asks (see registry_actor.cpp), so an
+/// actor holds no timer of its own while it waits.
+void touch(self_ptr self) {
+  self->state.last_activity = now_ms();
 }
 
 void handle(self_ptr self, conversation_command cmd) {
@@ -362,6 +367,10 @@ void handle(self_ptr self, conversation_command cmd) {
           return;
         }
         s.snap = std::move(after);
+        if (const fsm::state settled = s.snap.fsm.current;
+            settled != fsm::state::received && settled != fsm::state::drafting) {
+          s.notes.reset();
+        }
         reply(cmd, s.snap, status::applied);
         if (out) perform(self, out->todo, then, o.result);
       });
@@ -383,41 +392,30 @@ caf::behavior conversation_behavior(self_ptr self, std::int64_t id,
     // Re-arm timers (a past deadline fires at once) and re-issue lost work.
     perform(self, fsm::recovery_effects(st.snap.fsm), {}, {});
   }
-  arm_idle_check(self);
+  touch(self);
   return {
       [self](command_atom, command_ptr& cmd) {
         ++self->state.routed;
-        arm_idle_check(self);
+        touch(self);
         handle(self, std::move(*cmd));
       },
-      [self](history_atom, std::uint64_t token, std::optional<domain::customer_history>& h) {
+      [self](history_atom, std::uint32_t token, std::optional<domain::customer_history>& h) {
         if (token != self->state.history_token) return;
         triage_now(self, std::move(h));
       },
       [self](idle_atom) {
+        // The registry's sweep saw no command routed here for a while; only this actor knows
+        // whether it is still busy (drafting answers and timers do not pass the registry).
         auto& s = self->state;
-        s.idle_check_armed = false;
-        const auto idle = now_ms() - s.last_activity;
         const fsm::state cur = s.snap.fsm.current;
         const bool busy = cur == fsm::state::received || cur == fsm::state::drafting;
-        if (idle < s.svc->passivate_after || busy) {
-          s.idle_check_armed = true;
-          const auto left = busy ? s.svc->passivate_after
-                                 : std::chrono::duration_cast<std::chrono::milliseconds>(
-                                       s.svc->passivate_after - idle);
-          self->delayed_send(self, left, idle_atom::value);
-          return;
-        }
+        if (busy || now_ms() - s.last_activity < s.svc->passivate_after) return;
         // Only the registry knows whether commands are still on their way here.
         self->send(s.svc->registry, passivate_atom::value, s.snap.fsm.id, s.routed);
       },
       [self](drain_atom) { self->quit(); },
       [self](passivate_atom, bool granted) {
-        if (granted) {
-          self->quit();
-        } else {
-          arm_idle_check(self);
-        }
+        if (granted) self->quit();  // else the next sweep asks again
       },
   };
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/boxed.hpp"
 #include "domain/channel.hpp"
 #include "fsm/timer.hpp"
 
@@ -34,6 +35,18 @@ struct conversation_info {
   bool operator==(const conversation_info&) const = default;
 };
 
+/// An operator's decision on a draft, filled in as operators act.
+struct draft_review {
+  std::string action;  ///< approve, edit, escalate, reject (empty: graded only)
+  std::string operator_id;
+  fsm::optional_time reviewed_at;
+  std::string edited_text;
+  std::string grades_json;
+  std::string notes;
+  std::string fingerprint;
+  bool operator==(const draft_review&) const = default;
+};
+
 /// A draft produced by the drafting pipeline, as the queue shows it.
 struct draft_content {
   std::uint64_t request_id = 0;
@@ -51,16 +64,15 @@ struct draft_content {
   std::string usage_json;
   fsm::time_point created_at{};
   std::uint64_t draft_version = 0;  ///< set when the draft reaches the queue
+  std::string status = "pending";   ///< pending, approved, rejected, escalated, superseded
+  /// Absent while the draft waits (most live conversations): kept off the actor's footprint.
+  domain::boxed<draft_review> review;
 
-  // The queue item's decision, filled in as operators act.
-  std::string status = "pending";  ///< pending, approved, rejected, escalated, superseded
-  std::string action;              ///< approve, edit, escalate, reject (empty: none yet)
-  std::string operator_id;
-  std::optional<fsm::time_point> reviewed_at;
-  std::string edited_text;
-  std::string grades_json;
-  std::string notes;
-  std::string fingerprint;
+  /// The review, or an empty one while there is none.
+  const draft_review& review_or_empty() const {
+    static const draft_review none;
+    return review ? *review : none;
+  }
   bool operator==(const draft_content&) const = default;
 };
 

@@ -67,13 +67,14 @@ std::string encode_snapshot(const conversation_snapshot& s) {
     o["created_at"] = millis(d.created_at);
     o["draft_version"] = d.draft_version;
     o["status"] = d.status;
-    o["action"] = d.action;
-    o["operator_id"] = d.operator_id;
-    o["reviewed_at"] = d.reviewed_at ? json::value(millis(*d.reviewed_at)) : json::value(nullptr);
-    o["edited_text"] = d.edited_text;
-    o["grades"] = d.grades_json;
-    o["notes"] = d.notes;
-    o["fingerprint"] = d.fingerprint;
+    const draft_review& r = d.review_or_empty();
+    o["action"] = r.action;
+    o["operator_id"] = r.operator_id;
+    o["reviewed_at"] = r.reviewed_at ? json::value(millis(*r.reviewed_at)) : json::value(nullptr);
+    o["edited_text"] = r.edited_text;
+    o["grades"] = r.grades_json;
+    o["notes"] = r.notes;
+    o["fingerprint"] = r.fingerprint;
     out += json::serialize(o);
   } else {
     out += "null";
@@ -125,15 +126,17 @@ expected<conversation_snapshot, std::string> decode_snapshot(std::string_view te
       c.created_at = from_millis(d.at("created_at").to_number<std::int64_t>());
       c.draft_version = d.at("draft_version").to_number<std::uint64_t>();
       c.status = str(d, "status");
-      c.action = str(d, "action");
-      c.operator_id = str(d, "operator_id");
-      if (const auto& r = d.at("reviewed_at"); !r.is_null()) {
-        c.reviewed_at = from_millis(r.to_number<std::int64_t>());
+      draft_review r;
+      r.action = str(d, "action");
+      r.operator_id = str(d, "operator_id");
+      if (const auto& at = d.at("reviewed_at"); !at.is_null()) {
+        r.reviewed_at = from_millis(at.to_number<std::int64_t>());
       }
-      c.edited_text = str(d, "edited_text");
-      c.grades_json = str(d, "grades");
-      c.notes = str(d, "notes");
-      c.fingerprint = str(d, "fingerprint");
+      r.edited_text = str(d, "edited_text");
+      r.grades_json = str(d, "grades");
+      r.notes = str(d, "notes");
+      r.fingerprint = str(d, "fingerprint");
+      if (!(r == draft_review{})) c.review = std::move(r);
       s.draft = std::move(c);
     }
     return s;

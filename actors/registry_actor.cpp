@@ -1,5 +1,7 @@
 #include "actors/registry_actor.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <unordered_map>
 #include <vector>
 
@@ -30,8 +32,14 @@ namespace {
 
 struct live_entry {
   caf::actor handle;
-  std::uint64_t forwarded = 0;
+  std::uint32_t forwarded = 0;  ///< commands sent to it (the passivation handshake compares)
+  std::uint32_t routed_at = 0;  ///< the sweep during which the last command went to it
 };
+
+/// Sweeps per passivation period: an entry with nothing routed for this many sweeps is asked
+/// whether it is idle, so a conversation leaves memory between 1 and 1 1/4 periods after its
+/// last command.
+constexpr std::uint32_t sweeps_per_period = 4;
 
 struct registry_state {
   static constexpr const char* name = "registry";
@@ -40,6 +48,7 @@ struct registry_state {
   std::unordered_map<caf::actor_addr, std::int64_t> id_of;  ///< for down messages, O(1)
   std::unordered_map<std::int64_t, std::vector<command_ptr>> activating;
   registry_stats stats;
+  std::uint32_t sweep = 0;  ///< sweeps done so far
   bool draining = false;
   std::uint64_t drain_left = 0;
   caf::response_promise drain_done;
@@ -50,6 +59,7 @@ using self_ptr = caf::stateful_actor<registry_state>*;
 
 void forward(self_ptr self, live_entry& e, command_ptr cmd) {
   ++e.forwarded;
+  e.routed_at = self->state.sweep;
   ++self->state.stats.routed;
   self->send(e.handle, command_atom::value, std::move(cmd));
 }
@@ -61,7 +71,23 @@ live_entry& activate(self_ptr self, std::int64_t id,
   self->monitor(a);
   st.id_of[a.address()] = id;
   ++st.stats.activations;
-  return st.live[id] = live_entry{std::move(a), 0};
+  return st.live[id] = live_entry{std::move(a), 0, st.sweep};
+}
+
+std::chrono::milliseconds sweep_period(const conversation_services& svc) {
+  return std::max(std::chrono::milliseconds(50), svc.passivate_after / sweeps_per_period);
+}
+
+/// One timer for all conversations: each sweep asks the ones nothing was routed to for a
+/// whole period; they answer by asking to passivate, or not at all when still busy.
+void sweep_idle(self_ptr self) {
+  auto& st = self->state;
+  if (st.draining) return;
+  ++st.sweep;
+  for (auto& [id, e] : st.live) {
+    if (st.sweep - e.routed_at >= sweeps_per_period) self->send(e.handle, idle_atom::value);
+  }
+  self->delayed_send(self, sweep_period(*st.svc), idle_atom::value);
 }
 
 void start_load(self_ptr self, std::int64_t id) {
@@ -85,6 +111,7 @@ void start_load(self_ptr self, std::int64_t id) {
 
 caf::behavior registry_behavior(self_ptr self, std::shared_ptr<const conversation_services> svc) {
   self->state.svc = std::move(svc);
+  self->delayed_send(self, sweep_period(*self->state.svc), idle_atom::value);
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
     if (auto found = st.id_of.find(dm.source); found != st.id_of.end()) {
@@ -125,7 +152,8 @@ caf::behavior registry_behavior(self_ptr self, std::shared_ptr<const conversatio
         live_entry& e = activate(self, id, std::move(r.row));
         for (command_ptr& c : waiting) forward(self, e, std::move(c));
       },
-      [self](passivate_atom, std::int64_t id, std::uint64_t routed) {
+      [self](idle_atom) { sweep_idle(self); },
+      [self](passivate_atom, std::int64_t id, std::uint32_t routed) {
         auto& st = self->state;
         auto it = st.live.find(id);
         const bool granted =

@@ -1,7 +1,8 @@
 #pragma once
 // Routes every command to its conversation actor by id: spawns it on demand (restored
 // from the store), lets idle ones passivate only when nothing is on its way to them, and
-// drains them all on shutdown.
+// drains them all on shutdown. One periodic sweep (a quarter of the passivation period)
+// asks the conversations nothing was routed to for a whole period whether they are idle.
 //   (route_atom, command_ptr)
 //   (recover_atom) -> uint64        activates every open conversation with work in flight
 //   (stats_atom) -> registry_stats

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "domain/boxed.hpp"
 #include "domain/priority.hpp"
 #include "fsm/state.hpp"
 #include "fsm/timer.hpp"
@@ -23,6 +24,8 @@ struct conversation {
   std::int64_t id = 0;
   state current = state::fresh;
   std::optional<domain::priority> priority;
+  bool sla_breached = false;
+  bool priority_raised = false;
   std::string escalation_reason;  ///< empty unless escalated
 
   /// Version of the latest draft that reached the queue. Operators act on a version.
@@ -32,13 +35,11 @@ struct conversation {
   std::uint64_t requests_minted = 0;
 
   std::int64_t last_customer_message = 0;  ///< 0: none yet
-  std::optional<decision> last_decision;
+  domain::boxed<decision> last_decision;
   std::string last_grade_fingerprint;
 
-  std::optional<time_point> first_response_clock;  ///< running since, when set
-  std::optional<time_point> resolution_clock;      ///< running since, when set
-  bool sla_breached = false;
-  bool priority_raised = false;
+  optional_time first_response_clock;  ///< running since, when set
+  optional_time resolution_clock;      ///< running since, when set
 
   timer_slots timers{};
   std::uint64_t trace_seq = 0;  ///< number of trace records written so far

@@ -9,10 +9,11 @@
 #include <optional>
 #include <string_view>
 
+#include "fsm/optional_time.hpp"
+
 namespace frontdesk::fsm {
 
 using clock = std::chrono::system_clock;
-using time_point = std::chrono::sys_time<std::chrono::milliseconds>;
 
 enum class timer_name : std::uint8_t {
   draft_deadline,          ///< drafting may last at most this long, then escalate
@@ -29,7 +30,7 @@ std::string_view to_string(timer_name t) noexcept;
 std::optional<timer_name> parse_timer_name(std::string_view text) noexcept;
 
 struct timer_slot {
-  std::optional<time_point> due;  ///< armed when set
+  optional_time due;  ///< armed when set
   std::uint64_t epoch = 0;
   bool operator==(const timer_slot&) const = default;
 };

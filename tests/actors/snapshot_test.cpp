@@ -41,13 +41,14 @@ conversation_snapshot full_snapshot() {
   d.created_at = fsm::time_point(std::chrono::milliseconds(1'700'000'100'000));
   d.draft_version = 3;
   d.status = "approved";
-  d.action = "edit";
-  d.operator_id = "op-1";
-  d.reviewed_at = fsm::time_point(std::chrono::milliseconds(1'700'000'200'000));
-  d.edited_text = "Hi Zoë, it ships today.";
-  d.grades_json = R"({"tone":5,"accuracy":4,"policy":5})";
-  d.notes = "shorter";
-  d.fingerprint = "abc";
+  draft_review& r = d.review.get_or_create();
+  r.action = "edit";
+  r.operator_id = "op-1";
+  r.reviewed_at = fsm::time_point(std::chrono::milliseconds(1'700'000'200'000));
+  r.edited_text = "Hi Zoë, it ships today.";
+  r.grades_json = R"({"tone":5,"accuracy":4,"policy":5})";
+  r.notes = "shorter";
+  r.fingerprint = "abc";
   s.draft = d;
   return s;
 }
@@ -71,6 +72,16 @@ TEST(conversation_snapshot_codec, round_trips_with_and_without_a_draft) {
   ASSERT_TRUE(back2) << back2.error();
   EXPECT_TRUE(*back2 == bare);
   EXPECT_FALSE(back2->draft.has_value());
+
+  // A draft still waiting for its review comes back without one (nothing held for it).
+  conversation_snapshot waiting = s;
+  waiting.draft->status = "pending";
+  waiting.draft->review.reset();
+  auto back3 = decode_snapshot(encode_snapshot(waiting));
+  ASSERT_TRUE(back3) << back3.error();
+  EXPECT_TRUE(*back3 == waiting);
+  EXPECT_FALSE(back3->draft->review.has_value());
+  EXPECT_EQ(back3->draft->review_or_empty().action, "");
 }
 
 TEST(conversation_snapshot_codec, refuses_what_is_not_a_snapshot) {

@@ -49,7 +49,7 @@ class timer_rows_test : public ::testing::Test {
       const auto name = static_cast<fsm::timer_name>(i);
       const fsm::timer_slot& s = snap_.fsm.timer(name);
       if (s.due) {
-        m[std::string(fsm::to_string(name))] = {s.due->time_since_epoch().count(),
+        m[std::string(fsm::to_string(name))] = {(*s.due).time_since_epoch().count(),
                                                 static_cast<std::int64_t>(s.epoch)};
       }
     }
