@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <chrono>
@@ -106,7 +107,8 @@ class connection {
       if (writer) {
         // Touches the file: a file that is not a database fails here with SQLITE_NOTADB.
         exec("PRAGMA journal_mode=WAL");
-        exec("PRAGMA cache_size=-32768");  // 32 MiB of page cache for the writer
+        exec("PRAGMA cache_size=-" +
+             std::to_string(std::max<std::int64_t>(64, options.sqlite_writer_cache_kib)));
         // Checkpoints run on a background connection, off the commit path (see checkpointer).
         exec("PRAGMA wal_autocheckpoint=0");
         exec("PRAGMA synchronous=" +

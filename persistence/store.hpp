@@ -54,6 +54,10 @@ struct store_options {
   /// itself and restarts it, which a writer busy without pause otherwise never lets happen;
   /// 0 = never.
   std::int64_t sqlite_wal_restart_pages = 16384;
+  /// SQLite: the writer's page cache in KiB (readers keep SQLite's 2 MiB default). The
+  /// writer touches the upper levels of a few indexes and the ends of append-only tables;
+  /// the rest is read back from the OS page cache.
+  std::int64_t sqlite_writer_cache_kib = 8192;
   /// PostgreSQL: connections kept in the pool (readers and the writer share it).
   int pool_size = 4;
   /// PostgreSQL: connect timeout in seconds.
