@@ -203,7 +203,7 @@ void request_triage(self_ptr self) {
         } else {
           log::warn("history_unavailable", {{"conv", conv}, {"error", r.error().message}});
         }
-        caf::anon_send(me, history_atom::value, token, std::move(h));
+        caf::anon_send(me, conversation_mail{history_answer{token, std::move(h)}});
       });
   if (!posted) triage_now(self, std::nullopt);
 }
@@ -376,6 +376,28 @@ void handle(self_ptr self, conversation_command cmd) {
       });
 }
 
+void on_signal(self_ptr self, conversation_signal sig) {
+  auto& s = self->state;
+  switch (sig) {
+    case conversation_signal::idle: {
+      // The registry's sweep saw no command routed here for a while; only this actor knows
+      // whether it is still busy (drafting answers and timers do not pass the registry).
+      const fsm::state cur = s.snap.fsm.current;
+      const bool busy = cur == fsm::state::received || cur == fsm::state::drafting;
+      if (busy || now_ms() - s.last_activity < s.svc->passivate_after) return;
+      // Only the registry knows whether commands are still on their way here.
+      self->send(s.svc->registry, passivate_atom::value, s.snap.fsm.id, s.routed);
+      return;
+    }
+    case conversation_signal::drain:
+    case conversation_signal::passivate_granted:
+      self->quit();
+      return;
+    case conversation_signal::passivate_denied:
+      return;  // the next sweep asks again
+  }
+}
+
 caf::behavior conversation_behavior(self_ptr self, std::int64_t id,
                                     std::optional<persistence::conversation_row> row,
                                     std::shared_ptr<const conversation_services> svc) {
@@ -394,28 +416,20 @@ caf::behavior conversation_behavior(self_ptr self, std::int64_t id,
   }
   touch(self);
   return {
-      [self](command_atom, command_ptr& cmd) {
-        ++self->state.routed;
-        touch(self);
-        handle(self, std::move(*cmd));
-      },
-      [self](history_atom, std::uint32_t token, std::optional<domain::customer_history>& h) {
-        if (token != self->state.history_token) return;
-        triage_now(self, std::move(h));
-      },
-      [self](idle_atom) {
-        // The registry's sweep saw no command routed here for a while; only this actor knows
-        // whether it is still busy (drafting answers and timers do not pass the registry).
-        auto& s = self->state;
-        const fsm::state cur = s.snap.fsm.current;
-        const bool busy = cur == fsm::state::received || cur == fsm::state::drafting;
-        if (busy || now_ms() - s.last_activity < s.svc->passivate_after) return;
-        // Only the registry knows whether commands are still on their way here.
-        self->send(s.svc->registry, passivate_atom::value, s.snap.fsm.id, s.routed);
-      },
-      [self](drain_atom) { self->quit(); },
-      [self](passivate_atom, bool granted) {
-        if (granted) self->quit();  // else the next sweep asks again
+      [self](conversation_mail& mail) {
+        std::visit(overloaded{
+                       [self](command_ptr& cmd) {
+                         ++self->state.routed;
+                         touch(self);
+                         handle(self, std::move(*cmd));
+                       },
+                       [self](history_answer& h) {
+                         if (h.token != self->state.history_token) return;
+                         triage_now(self, std::move(h.history));
+                       },
+                       [self](conversation_signal sig) { on_signal(self, sig); },
+                   },
+                   mail.body);
       },
   };
 }

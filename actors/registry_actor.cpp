@@ -61,7 +61,7 @@ void forward(self_ptr self, live_entry& e, command_ptr cmd) {
   ++e.forwarded;
   e.routed_at = self->state.sweep;
   ++self->state.stats.routed;
-  self->send(e.handle, command_atom::value, std::move(cmd));
+  self->send(e.handle, conversation_mail{std::move(cmd)});
 }
 
 live_entry& activate(self_ptr self, std::int64_t id,
@@ -85,7 +85,9 @@ void sweep_idle(self_ptr self) {
   if (st.draining) return;
   ++st.sweep;
   for (auto& [id, e] : st.live) {
-    if (st.sweep - e.routed_at >= sweeps_per_period) self->send(e.handle, idle_atom::value);
+    if (st.sweep - e.routed_at >= sweeps_per_period) {
+      self->send(e.handle, conversation_mail{conversation_signal::idle});
+    }
   }
   self->delayed_send(self, sweep_period(*st.svc), idle_atom::value);
 }
@@ -165,8 +167,9 @@ caf::behavior registry_behavior(self_ptr self, std::shared_ptr<const conversatio
           st.live.erase(it);
           ++st.stats.passivated;
         }
-        self->send(caf::actor_cast<caf::actor>(self->current_sender()), passivate_atom::value,
-                   granted);
+        self->send(caf::actor_cast<caf::actor>(self->current_sender()),
+                   conversation_mail{granted ? conversation_signal::passivate_granted
+                                             : conversation_signal::passivate_denied});
       },
       [self](recover_atom) -> caf::result<std::uint64_t> {
         auto rp = self->make_response_promise<std::uint64_t>();
@@ -214,7 +217,9 @@ caf::behavior registry_behavior(self_ptr self, std::shared_ptr<const conversatio
         st.drain_left = st.live.size();
         // Behind everything already in their mailboxes: each conversation finishes its
         // queued commands, then stops.
-        for (auto& [id, e] : st.live) self->send(e.handle, drain_atom::value);
+        for (auto& [id, e] : st.live) {
+          self->send(e.handle, conversation_mail{conversation_signal::drain});
+        }
         return st.drain_done;
       },
   };
