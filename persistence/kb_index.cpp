@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <set>
 #include <system_error>
 #include <unordered_map>
@@ -106,8 +107,44 @@ std::string quote_phrase(std::string_view term) {
 struct kb_index::impl {
   sqlite3* db = nullptr;
   fs::path folder;
+  // Statements every query runs, prepared once (re-prepared if that failed).
+  std::unique_ptr<statement> term_lookup;
+  std::unique_ptr<statement> search;
+  std::unique_ptr<statement> data_version;
+  // The chunk count, kept while nothing was written: by this connection (its total changes)
+  // or by another (PRAGMA data_version). count(*) on an FTS5 table reads every row.
+  std::int64_t counted_changes = -1;
+  std::int64_t counted_version = -1;
+  std::size_t chunks = 0;
 
-  ~impl() { sqlite3_close(db); }
+  ~impl() {
+    term_lookup.reset();
+    search.reset();
+    data_version.reset();
+    sqlite3_close(db);
+  }
+
+  statement& prepared(std::unique_ptr<statement>& slot, std::string_view sql) {
+    if (!slot || !slot->ok()) slot = std::make_unique<statement>(db, sql);
+    return *slot;
+  }
+
+  std::size_t chunk_total() {
+    statement& dv = prepared(data_version, "PRAGMA data_version");
+    std::int64_t version = -1;
+    if (dv.ok()) {
+      dv.reset();
+      if (dv.step() == SQLITE_ROW) version = dv.integer(0);
+      dv.reset();
+    }
+    const std::int64_t changes = sqlite3_total_changes64(db);
+    if (version < 0 || version != counted_version || changes != counted_changes) {
+      chunks = count("SELECT count(*) FROM kb_chunks");
+      counted_version = version;
+      counted_changes = changes;
+    }
+    return chunks;
+  }
 
   expected<void, kb_index_error> exec(std::string_view sql) {
     char* err = nullptr;
@@ -406,7 +443,7 @@ expected<std::vector<domain::knowledge_passage>, kb_index_error> kb_index::query
   if (top_k == 0) return out;
   const auto terms = domain::extract_terms(text);
   if (terms.empty()) return out;
-  const auto n = static_cast<double>(chunk_count());
+  const auto n = static_cast<double>(impl_->chunk_total());
   if (n == 0) return out;
 
   // Per-term document frequency and the chunks containing each term.
@@ -418,7 +455,8 @@ expected<std::vector<domain::knowledge_passage>, kb_index_error> kb_index::query
   };
   std::vector<term_stats> stats;
   stats.reserve(terms.size());
-  statement lookup(impl_->db, "SELECT rowid FROM kb_chunks WHERE kb_chunks MATCH ?1");
+  statement& lookup =
+      impl_->prepared(impl_->term_lookup, "SELECT rowid FROM kb_chunks WHERE kb_chunks MATCH ?1");
   if (!lookup.ok()) return unexpected{db_error(impl_->db, "prepare term lookup")};
   for (const auto& term : terms) {
     term_stats ts;
@@ -427,7 +465,10 @@ expected<std::vector<domain::knowledge_passage>, kb_index_error> kb_index::query
     lookup.bind(1, ts.phrase);
     int rc = SQLITE_ROW;
     while ((rc = lookup.step()) == SQLITE_ROW) ts.rows.insert(lookup.integer(0));
-    if (rc != SQLITE_DONE) return unexpected{db_error(impl_->db, "term lookup")};
+    if (rc != SQLITE_DONE) {
+      lookup.reset();
+      return unexpected{db_error(impl_->db, "term lookup")};
+    }
     const auto df = static_cast<double>(ts.rows.size());
     ts.idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
     stats.push_back(std::move(ts));
@@ -445,11 +486,12 @@ expected<std::vector<domain::knowledge_passage>, kb_index_error> kb_index::query
   const double terms_needed =
       static_cast<double>(std::min<std::size_t>(stats.size(), full_coverage_terms));
 
-  statement q(impl_->db,
-              "SELECT rowid, article_id, version, title, section, body, "
-              "bm25(kb_chunks, 0.0, 0.0, 0.0, 2.0, 2.0, 1.0) AS score "
-              "FROM kb_chunks WHERE kb_chunks MATCH ?1 ORDER BY score LIMIT ?2");
+  statement& q = impl_->prepared(impl_->search,
+                                 "SELECT rowid, article_id, version, title, section, body, "
+                                 "bm25(kb_chunks, 0.0, 0.0, 0.0, 2.0, 2.0, 1.0) AS score "
+                                 "FROM kb_chunks WHERE kb_chunks MATCH ?1 ORDER BY score LIMIT ?2");
   if (!q.ok()) return unexpected{db_error(impl_->db, "prepare search")};
+  q.reset();
   q.bind(1, match);
   q.bind(2, static_cast<std::int64_t>(std::max<std::size_t>(top_k * 4, 20)));
   struct candidate {
@@ -480,7 +522,9 @@ expected<std::vector<domain::knowledge_passage>, kb_index_error> kb_index::query
     c.coverage = 0.7 * term_coverage + 0.3 * idf_coverage;
     candidates.push_back(std::move(c));
   }
-  if (rc != SQLITE_DONE) return unexpected{db_error(impl_->db, "search")};
+  const bool done = rc == SQLITE_DONE;
+  q.reset();  // a kept statement must not hold its read transaction open
+  if (!done) return unexpected{db_error(impl_->db, "search")};
   if (candidates.empty()) return out;
   double best = 0;
   for (const auto& c : candidates) best = std::max(best, c.score);

@@ -1,5 +1,6 @@
 // Micro-benchmarks of the per-message hot paths: state machine transitions, triage, webhook
-// parse + signature check, draft and private-note formatting, edit distance, event codec.
+// parse + signature check, draft and private-note formatting, edit distance, event codec,
+// retrieval from the embedded knowledge index.
 //
 //   micro_bench [--benchmark_filter=REGEX] [--benchmark_min_time=0.5s] ...
 //
@@ -23,6 +24,7 @@
 #include "fsm/machine.hpp"
 #include "io/chatwoot_event.hpp"
 #include "io/webhook_signature.hpp"
+#include "persistence/kb_index.hpp"
 
 namespace {
 namespace fsm = frontdesk::fsm;
@@ -250,5 +252,19 @@ void BM_event_codec_round_trip(benchmark::State& state) {
 BENCHMARK(BM_event_codec_round_trip);
 
 }  // namespace
+
+/// Retrieval of one customer question from the sample knowledge base (embedded index).
+void BM_kb_query(benchmark::State& state) {
+  auto index = frontdesk::persistence::kb_index::open(":memory:");
+  if (!index || !index->index_folder(FRONTDESK_SOURCE_DIR "/kb")) {
+    state.SkipWithError("cannot index the sample knowledge base");
+    return;
+  }
+  for (auto _ : state) {
+    auto r = index->query("Where is my order? It was supposed to arrive yesterday.", 3, 0.7);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_kb_query)->Unit(benchmark::kMicrosecond);
 
 BENCHMARK_MAIN();

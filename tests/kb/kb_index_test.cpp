@@ -254,6 +254,25 @@ TEST(KbIndex, InMemoryArticles) {
   EXPECT_FALSE(rr->any_change());
 }
 
+TEST(KbIndex, AQuerySeesWhatWasIndexedSinceTheLastOne) {
+  // Queries keep their statements and the chunk count between calls; neither may go stale.
+  temp_folder db_dir;
+  const auto db = (db_dir.path() / "kb.sqlite").string();
+  auto reader = open_index(db);
+  EXPECT_EQ(top_article(reader, "warranty defects"), "");  // empty: nothing counted yet
+  auto warranty = fd::parse_kb_article(warranty_md);
+  auto gift = fd::parse_kb_article(gift_cards_md);
+  ASSERT_TRUE(warranty && gift);
+  ASSERT_TRUE(reader.index_articles({*warranty}));  // written by this connection
+  EXPECT_EQ(top_article(reader, "warranty defects"), "warranty");
+  {
+    auto writer = open_index(db);  // another connection, as another process would be
+    ASSERT_TRUE(writer.index_articles({*gift}));
+  }
+  EXPECT_EQ(top_article(reader, "gift card balance"), "gift-cards");
+  EXPECT_EQ(reader.chunk_count(), 3u);
+}
+
 TEST(KbIndex, HostileQueriesNeverError) {
   temp_folder dir;
   dir.write("gift-cards.md", gift_cards_md);
