@@ -130,6 +130,23 @@ TEST_F(runtime_test, idle_conversations_passivate_and_come_back_from_the_store) 
   EXPECT_EQ(state_of(11), "sent");
 }
 
+TEST_F(runtime_test, a_conversation_still_drafting_is_never_passivated) {
+  settings.actors.passivate_after_s = 1;  // the registry sweeps every 250 ms
+  ctl->hold_until = 2;                    // the first draft waits until a second is asked for
+  start();
+  ask(customer_message(21, 2101));
+  ASSERT_TRUE(eventually([&] { return state_of(21) == "drafting"; }));
+  // Idle by the clock (nothing routed to it) for several sweeps, but busy: it stays.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  EXPECT_EQ(rt->counts_blocking().live, 1u);
+  EXPECT_EQ(rt->counts_blocking().passivations, 0u);
+  // Once its draft is in the queue it is idle like any other, and leaves memory.
+  ask(customer_message(22, 2201));
+  ASSERT_TRUE(eventually([&] { return state_of(21) == "awaiting_approval"; })) << state_of(21);
+  ASSERT_TRUE(eventually([&] { return rt->counts_blocking().live == 0; }));
+  EXPECT_EQ(rt->counts_blocking().passivations, 2u);
+}
+
 TEST_F(runtime_test, a_restart_resumes_work_in_flight_and_timers) {
   ctl->never_answer = true;
   start();
