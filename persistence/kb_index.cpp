@@ -14,6 +14,7 @@
 #include <unordered_set>
 
 #include "domain/kb_article_text.hpp"
+#include "persistence/sqlite_library.hpp"
 
 namespace frontdesk::persistence {
 namespace {
@@ -365,6 +366,7 @@ kb_index& kb_index::operator=(kb_index&&) noexcept = default;
 kb_index::~kb_index() = default;
 
 expected<kb_index, kb_index_error> kb_index::open(const std::string& db_path) {
+  configure_sqlite_library();
   auto p = std::make_unique<impl>();
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(db_path.c_str(), &p->db, flags, nullptr) != SQLITE_OK)

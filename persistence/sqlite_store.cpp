@@ -17,6 +17,7 @@
 #include "persistence/migrations.hpp"
 #include "persistence/row_decoders.hpp"
 #include "persistence/sql_text.hpp"
+#include "persistence/sqlite_library.hpp"
 #include "persistence/store_codec.hpp"
 
 namespace frontdesk::persistence {
@@ -92,6 +93,7 @@ class statement;
 class connection {
  public:
   connection(const std::string& path, const store_options& options, bool writer) {
+    configure_sqlite_library();
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
