@@ -111,6 +111,7 @@ struct kb_index::impl {
   // Statements every query runs, prepared once (re-prepared if that failed).
   std::unique_ptr<statement> term_lookup;
   std::unique_ptr<statement> search;
+  std::unique_ptr<statement> passage;
   std::unique_ptr<statement> data_version;
   // The chunk count, kept while nothing was written: by this connection (its total changes)
   // or by another (PRAGMA data_version). count(*) on an FTS5 table reads every row.
@@ -121,6 +122,7 @@ struct kb_index::impl {
   ~impl() {
     term_lookup.reset();
     search.reset();
+    passage.reset();
     data_version.reset();
     sqlite3_close(db);
   }
@@ -488,41 +490,38 @@ expected<std::vector<domain::knowledge_passage>, kb_index_error> kb_index::query
   const double terms_needed =
       static_cast<double>(std::min<std::size_t>(stats.size(), full_coverage_terms));
 
-  statement& q = impl_->prepared(impl_->search,
-                                 "SELECT rowid, article_id, version, title, section, body, "
-                                 "bm25(kb_chunks, 0.0, 0.0, 0.0, 2.0, 2.0, 1.0) AS score "
-                                 "FROM kb_chunks WHERE kb_chunks MATCH ?1 ORDER BY score LIMIT ?2");
+  // Ranks by the index alone (bm25 reads no article text); only the passages returned are read.
+  statement& q =
+      impl_->prepared(impl_->search,
+                      "SELECT rowid, bm25(kb_chunks, 0.0, 0.0, 0.0, 2.0, 2.0, 1.0) AS score "
+                      "FROM kb_chunks WHERE kb_chunks MATCH ?1 ORDER BY score LIMIT ?2");
   if (!q.ok()) return unexpected{db_error(impl_->db, "prepare search")};
   q.reset();
   q.bind(1, match);
   q.bind(2, static_cast<std::int64_t>(std::max<std::size_t>(top_k * 4, 20)));
   struct candidate {
-    domain::knowledge_passage passage;
+    std::int64_t rowid = 0;
     double score = 0;
     double coverage = 0;
+    double relevance = 0;
   };
   std::vector<candidate> candidates;
   int rc = SQLITE_ROW;
   while ((rc = q.step()) == SQLITE_ROW) {
     candidate c;
-    const auto rowid = q.integer(0);
-    c.passage.article_id = q.text(1);
-    c.passage.version = static_cast<int>(q.integer(2));
-    c.passage.title = q.text(3);
-    c.passage.section = q.text(4);
-    c.passage.text = q.text(5);
-    c.score = -q.real(6);
+    c.rowid = q.integer(0);
+    c.score = -q.real(1);
     double matched_idf = 0;
     double matched_terms = 0;
     for (const auto& ts : stats) {
-      if (!ts.rows.contains(rowid)) continue;
+      if (!ts.rows.contains(c.rowid)) continue;
       matched_idf += ts.idf;
       matched_terms += 1;
     }
     const double idf_coverage = idf_needed > 0 ? std::min(1.0, matched_idf / idf_needed) : 0.0;
     const double term_coverage = std::min(1.0, matched_terms / terms_needed);
     c.coverage = 0.7 * term_coverage + 0.3 * idf_coverage;
-    candidates.push_back(std::move(c));
+    candidates.push_back(c);
   }
   const bool done = rc == SQLITE_DONE;
   q.reset();  // a kept statement must not hold its read transaction open
@@ -532,15 +531,32 @@ expected<std::vector<domain::knowledge_passage>, kb_index_error> kb_index::query
   for (const auto& c : candidates) best = std::max(best, c.score);
   for (auto& c : candidates) {
     const double rank = best > 0 ? std::clamp(c.score / best, 0.0, 1.0) : 1.0;
-    c.passage.relevance = std::clamp(std::sqrt(rank) * c.coverage, 0.0, 1.0);
+    c.relevance = std::clamp(std::sqrt(rank) * c.coverage, 0.0, 1.0);
   }
-  std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
-    return a.passage.relevance > b.passage.relevance;
-  });
-  for (auto& c : candidates) {
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const auto& a, const auto& b) { return a.relevance > b.relevance; });
+  statement& read = impl_->prepared(
+      impl_->passage,
+      "SELECT article_id, version, title, section, body FROM kb_chunks WHERE rowid = ?1");
+  if (!read.ok()) return unexpected{db_error(impl_->db, "prepare passage")};
+  for (const auto& c : candidates) {
     if (out.size() >= top_k) break;
-    if (c.passage.relevance < min_relevance) break;
-    out.push_back(std::move(c.passage));
+    if (c.relevance < min_relevance) break;
+    read.reset();
+    read.bind(1, c.rowid);
+    if (read.step() != SQLITE_ROW) {
+      read.reset();
+      return unexpected{db_error(impl_->db, "read passage")};
+    }
+    domain::knowledge_passage p;
+    p.article_id = read.text(0);
+    p.version = static_cast<int>(read.integer(1));
+    p.title = read.text(2);
+    p.section = read.text(3);
+    p.text = read.text(4);
+    p.relevance = c.relevance;
+    read.reset();
+    out.push_back(std::move(p));
   }
   return out;
 }
