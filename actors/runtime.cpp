@@ -105,6 +105,7 @@ expected<std::unique_ptr<runtime>, std::string> runtime::start(const config::set
   persistence::commit_queue_options qo;
   qo.max_batch = static_cast<std::size_t>(s.store.batch_max);
   qo.max_delay = std::chrono::microseconds(s.store.batch_delay_us);
+  qo.delay_only_when_busy = true;
   m.commits = std::make_shared<persistence::commit_queue>(m.db, qo);
   m.reads = std::make_shared<persistence::read_pool>(m.db, 2);
 

@@ -118,7 +118,10 @@ void commit_queue::run(lane& mine) {
       if (stopping_) return;
       continue;
     }
-    if (options_.max_delay.count() > 0 && mine.waiting.size() < options_.max_batch && !stopping_) {
+    const bool busy = mine.waiting.size() > 1 || mine.last_batch > 1 ||
+                      std::chrono::steady_clock::now() - mine.last_commit_end < options_.max_delay;
+    if (options_.max_delay.count() > 0 && mine.waiting.size() < options_.max_batch && !stopping_ &&
+        (busy || !options_.delay_only_when_busy)) {
       mine.wake.wait_for(lock, options_.max_delay,
                          [&] { return stopping_ || mine.waiting.size() >= options_.max_batch; });
     }
@@ -129,9 +132,11 @@ void commit_queue::run(lane& mine) {
       mine.waiting.pop_front();
     }
     waiting_total_ -= take;
+    mine.last_batch = take;
     lock.unlock();
     commit(batch);
     lock.lock();
+    mine.last_commit_end = std::chrono::steady_clock::now();
     if (!healthy_.load(std::memory_order_acquire)) {
       // Everyone still waiting would only wait for a database that is down.
       std::deque<entry> rest;

@@ -24,6 +24,11 @@ struct commit_queue_options {
   /// After the first waiting set, how long to wait for more before committing. Zero commits at
   /// once: sets arriving during a commit form the next batch by themselves ("natural" batching).
   std::chrono::microseconds max_delay{0};
+  /// Wait `max_delay` only while the writer is busy: another set is already waiting, the
+  /// previous batch held more than one, or the previous commit ended less than `max_delay`
+  /// ago (in the spirit of PostgreSQL's commit_siblings). A lone set at low load then commits
+  /// at once instead of waiting for company that is not coming.
+  bool delay_only_when_busy = false;
   /// Pause between pings while the database is unavailable.
   std::chrono::milliseconds retry_interval{200};
   /// Submissions beyond this many waiting sets are refused with `unavailable` (back-pressure).
@@ -84,6 +89,8 @@ class commit_queue {
   struct lane {
     std::condition_variable wake;
     std::deque<entry> waiting;
+    std::size_t last_batch = 0;  ///< sets in the batch committed before (guarded by mutex_)
+    std::chrono::steady_clock::time_point last_commit_end{};  ///< guarded by mutex_
     std::thread writer;
   };
 

@@ -706,6 +706,23 @@ TEST_P(store_contract, commit_queue_isolates_a_bad_set_in_a_batch) {
   EXPECT_TRUE(queue.healthy());
 }
 
+TEST_P(store_contract, commit_queue_waiting_only_while_busy_commits_a_lone_set_at_once) {
+  auto shared = std::shared_ptr<store>(std::move(store_));
+  commit_queue_options options;
+  options.max_delay = std::chrono::hours(1);  // a lone set waiting for company would hang here
+  options.delay_only_when_busy = true;
+  commit_queue queue(shared, options);
+  // Nothing else waiting, no batch before it, no commit within the last max_delay.
+  std::promise<result<apply_result>> done;
+  change_set one;
+  one.conversation = sample_conversation(7);
+  ASSERT_TRUE(queue.submit(one, [&done](result<apply_result> r) { done.set_value(std::move(r)); }));
+  auto committed = done.get_future();
+  ASSERT_EQ(committed.wait_for(std::chrono::seconds(60)), std::future_status::ready);
+  EXPECT_TRUE(committed.get());
+  EXPECT_TRUE(shared->get_conversation(7).value().has_value());
+}
+
 TEST_P(store_contract, commit_queue_commits_what_is_waiting_when_stopped) {
   auto shared = std::shared_ptr<store>(std::move(store_));
   std::atomic<int> ok{0};
