@@ -182,28 +182,14 @@ expected<std::unique_ptr<runtime>, std::string> runtime::start(const config::set
   svc->registry = m.registry;  // before any message reaches the registry
   caf::anon_send(m.timers, route_atom::value, m.registry);
 
-  // Recovery: every unfired timer within the horizon goes back into the schedule (past ones
-  // fire at once; later ones are loaded as they come close), then conversations with work in
-  // flight come back to life.
-  auto timers = m.db->unfired_timers(
-      persistence::timestamp{std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch()) +
-                             std::chrono::duration_cast<std::chrono::milliseconds>(to.horizon)});
-  if (!timers) return unexpected{"store recovery (timers): " + timers.error().message};
-  for (const persistence::timer_row& t : *timers) {
-    const auto name = fsm::parse_timer_name(t.name);
-    if (!name) continue;
-    caf::anon_send(m.timers, arm_atom::value, t.conversation_id, static_cast<std::uint8_t>(*name),
-                   static_cast<std::uint64_t>(t.epoch),
-                   static_cast<std::int64_t>(t.due_at.time_since_epoch().count()));
-  }
+  // Recovery: the timer service loads the unfired timers within its horizon as it learns the
+  // registry (above; past ones fire at once); conversations with work in flight come back now.
   caf::scoped_actor self{sys};
   std::optional<std::string> failed;
   self->request(m.registry, std::chrono::seconds(60), recover_atom::value)
       .receive(
           [&](std::uint64_t n) {
-            log::info("runtime_started",
-                      {{"activated", n}, {"timers", static_cast<std::uint64_t>(timers->size())}});
+            log::info("runtime_started", {{"activated", n}});
           },
           [&](const caf::error& e) { failed = caf::to_string(e); });
   if (failed) return unexpected{"recovery: " + *failed};

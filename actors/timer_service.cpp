@@ -185,7 +185,12 @@ caf::behavior timer_behavior(self_ptr self, std::shared_ptr<persistence::read_po
         self->delayed_send(self, self->state.options.reload_every, tick_atom::value);
       },
       [self](loaded_atom, const loaded_timers_ptr& loaded) { merge(self, *loaded); },
-      [self](route_atom, caf::actor target) { self->state.registry = std::move(target); },
+      [self](route_atom, caf::actor target) {
+        // Fires can go somewhere now: load what the store holds (after a restart, every timer
+        // armed before it; past ones fire at once).
+        self->state.registry = std::move(target);
+        reload(self);
+      },
       [self](stats_atom) { return static_cast<std::uint64_t>(self->state.by_due.size()); },
   };
 }
@@ -195,7 +200,7 @@ caf::behavior timer_behavior(self_ptr self, std::shared_ptr<persistence::read_po
 caf::actor spawn_timer_service(caf::actor_system& sys,
                                std::shared_ptr<persistence::read_pool> reads,
                                timer_service_options options) {
-  // The registry arrives by route_atom.
+  // The registry arrives by route_atom, which also starts the first load.
   return sys.spawn(timer_behavior, std::move(reads), options);
 }
 

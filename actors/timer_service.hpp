@@ -7,7 +7,8 @@
 // does not grow with the number of conversations that have passed through.
 //   (arm_atom, conv, name, epoch, due_ms)   replaces the (conv, name) timer
 //   (disarm_atom, conv, name)               removes it
-//   (route_atom, registry)                  where fired timers go
+//   (route_atom, registry)                  where fired timers go; then loads from the store
+//                                           the timers due within the horizon (a restart's)
 //   (stats_atom) -> uint64                  timers held in memory
 
 #include <caf/fwd.hpp>

@@ -185,5 +185,27 @@ TEST_F(timer_service_test, a_timer_only_in_the_store_and_past_due_fires_at_the_n
   expect_first_fired(7, fsm::timer_name::first_response_breach, 3, due);
 }
 
+TEST_F(timer_service_test, timers_stored_before_a_start_are_loaded_once_the_registry_is_known) {
+  // A restart: the store holds a past-due timer and one due soon; a new service whose periodic
+  // reload is an hour away finds both as soon as it learns where fires go.
+  const std::int64_t past = now_ms() - 60'000;
+  const std::int64_t soon = now_ms() + 300;
+  store_timer(21, fsm::timer_name::resolution_breach, 4, past);
+  store_timer(22, fsm::timer_name::approval_notify, 2, soon);
+  timer_service_options o;
+  o.horizon = 1s;
+  o.reload_every = 1h;
+  auto fresh_log = std::make_shared<fired_log>();
+  caf::actor restarted = spawn_timer_service(*sys, reads, o);
+  caf::anon_send(restarted, route_atom::value, sys->spawn(recording_registry, fresh_log));
+  ASSERT_TRUE(eventually([&] { return fresh_log->all().size() >= 2; }));
+  const auto fired = fresh_log->all();
+  EXPECT_EQ(fired[0].conv, 21);
+  EXPECT_EQ(fired[0].epoch, 4u);
+  EXPECT_EQ(fired[1].conv, 22);
+  EXPECT_GE(fired[1].at_ms, soon);
+  caf::anon_send_exit(restarted, caf::exit_reason::user_shutdown);
+}
+
 }  // namespace
 }  // namespace frontdesk::actors
