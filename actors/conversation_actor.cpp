@@ -148,8 +148,7 @@ void update_draft(conversation_snapshot& after, const conversation_command& cmd,
 /// Runs triage on the latest customer message once the customer's history is known.
 void triage_now(self_ptr self, std::optional<domain::customer_history> history) {
   auto& st = self->state;
-  const fsm::state s = st.snap.fsm.current;
-  if (s != fsm::state::received && s != fsm::state::drafting) return;
+  if (!fsm::work_in_flight(st.snap.fsm.current)) return;
   domain::triage_input in;
   in.text = st.snap.info.untriaged_text.empty() ? st.snap.info.last_customer_text
                                                 : std::move(st.snap.info.untriaged_text);
@@ -345,9 +344,7 @@ void handle(self_ptr self, conversation_command cmd) {
     after.fsm = r->next;
     update_draft(after, cmd, *r, now);
     // Triage is under way in received and drafting; anywhere else nobody will read it.
-    if (after.fsm.current != fsm::state::received && after.fsm.current != fsm::state::drafting) {
-      after.info.untriaged_text.clear();
-    }
+    if (!fsm::work_in_flight(after.fsm.current)) after.info.untriaged_text.clear();
     out = std::move(*r);
   }
   auto cs = std::make_shared<persistence::change_set>(
@@ -367,10 +364,7 @@ void handle(self_ptr self, conversation_command cmd) {
           return;
         }
         s.snap = std::move(after);
-        if (const fsm::state settled = s.snap.fsm.current;
-            settled != fsm::state::received && settled != fsm::state::drafting) {
-          s.notes.reset();
-        }
+        if (!fsm::work_in_flight(s.snap.fsm.current)) s.notes.reset();
         reply(cmd, s.snap, status::applied);
         if (out) perform(self, out->todo, then, o.result);
       });
@@ -382,9 +376,10 @@ void on_signal(self_ptr self, conversation_signal sig) {
     case conversation_signal::idle: {
       // The registry's sweep saw no command routed here for a while; only this actor knows
       // whether it is still busy (drafting answers and timers do not pass the registry).
-      const fsm::state cur = s.snap.fsm.current;
-      const bool busy = cur == fsm::state::received || cur == fsm::state::drafting;
-      if (busy || now_ms() - s.last_activity < s.svc->passivate_after) return;
+      if (fsm::work_in_flight(s.snap.fsm.current) ||
+          now_ms() - s.last_activity < s.svc->passivate_after) {
+        return;
+      }
       // Only the registry knows whether commands are still on their way here.
       self->send(s.svc->registry, passivate_atom::value, s.snap.fsm.id, s.routed);
       return;

@@ -8,6 +8,7 @@
 #include "actors/atoms.hpp"
 #include "actors/conversation_actor.hpp"
 #include "config/log.hpp"
+#include "fsm/state.hpp"
 #include "persistence/read_pool.hpp"
 
 namespace frontdesk::actors {
@@ -192,7 +193,8 @@ caf::behavior registry_behavior(self_ptr self, std::shared_ptr<const conversatio
         for (persistence::conversation_row& row : *rows) {
           // Conversations with work in flight come back at once; the rest wake on their
           // next event or timer (the timer service was loaded with every unfired timer).
-          if (row.state != "received" && row.state != "drafting") continue;
+          const auto state = fsm::parse_state(row.state);
+          if (!state || !fsm::work_in_flight(*state)) continue;
           if (st.live.count(row.id)) continue;
           const std::int64_t id = row.id;
           activate(self, id, std::move(row));
