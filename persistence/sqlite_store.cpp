@@ -668,19 +668,16 @@ class sqlite_store final : public store {
   /// values, which leaves both indexes untouched (fewer pages written per commit); otherwise
   /// (a new conversation, a new contact, closed changes) the full upsert.
   static void write_conversation(connection& c, const conversation_row& r) {
-    {
-      statement s(c, update_conversation_in_place);
+    // Both statements take the upsert's $1..$14.
+    const auto run = [&r](statement&& s) {
       s.bind_borrowed(r.id, r.contact_id, r.channel, r.state, r.priority, r.draft_version,
                       r.assignee, r.escalation_reason, r.first_response_due, r.resolution_due,
                       r.sla_breached, r.closed, r.updated_at, r.snapshot)
           .run();
-    }
+    };
+    run(statement(c, update_conversation_in_place));
     if (sqlite3_changes(c.handle()) == 1) return;
-    statement s(c, sql::upsert_conversation);
-    s.bind_borrowed(r.id, r.contact_id, r.channel, r.state, r.priority, r.draft_version, r.assignee,
-                    r.escalation_reason, r.first_response_due, r.resolution_due, r.sla_breached,
-                    r.closed, r.updated_at, r.snapshot)
-        .run();
+    run(statement(c, sql::upsert_conversation));
   }
 
   static apply_result apply_one(connection& c, const change_set& set) {
