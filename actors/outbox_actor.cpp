@@ -159,18 +159,16 @@ caf::behavior outbox_behavior(self_ptr self, std::shared_ptr<persistence::read_p
         // Marking is a small write on a store thread; the entry leaves in_flight after it.
         st.reads->post([me, id, status, ext, attempts, tell = std::move(tell),
                         bus = st.bus](persistence::store& db) mutable {
-          if (auto r = db.mark_outbox(id, status, ext, attempts); !r) {
-            log::warn("outbox_mark_failed", {{"id", id}, {"error", r.error().message}});
-          } else if (tell) {
-            persistence::change_set cs;
-            cs.notifications.push_back(*tell);
-            if (auto applied = db.apply({cs});
-                applied && !applied->empty() && !applied->front().notification_ids.empty()) {
-              tell->id = applied->front().notification_ids.front();
-              if (bus) caf::anon_send(bus, publish_atom::value, std::move(*tell));
-            } else if (!applied) {
-              log::warn("outbox_notify_failed", {{"id", id}, {"error", applied.error().message}});
+          if (tell) {
+            // Given up on: the mark and the operators' alert are one transaction.
+            if (auto n = db.give_up_outbox(id, attempts, *tell); !n) {
+              log::warn("outbox_mark_failed", {{"id", id}, {"error", n.error().message}});
+            } else if (bus) {
+              tell->id = *n;
+              caf::anon_send(bus, publish_atom::value, std::move(*tell));
             }
+          } else if (auto r = db.mark_outbox(id, status, ext, attempts); !r) {
+            log::warn("outbox_mark_failed", {{"id", id}, {"error", r.error().message}});
           }
           caf::anon_send(me, done_atom::value, id);
         });

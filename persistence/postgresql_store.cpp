@@ -51,6 +51,7 @@ constexpr named_statement statements[] = {
     {"fd_select_notifications", sql::select_notifications},
     {"fd_select_pending_outbox", sql::select_pending_outbox},
     {"fd_update_outbox", sql::update_outbox},
+    {"fd_insert_notification", sql::insert_notification},
     {"fd_select_timers", sql::select_timers},
     {"fd_select_unfired_timers", sql::select_unfired_timers},
     {"fd_count_unresolved", sql::count_unresolved},
@@ -389,6 +390,23 @@ class postgresql_store final : public store {
       }
       tx.commit();
       return {};
+    });
+  }
+  result<std::int64_t> give_up_outbox(std::string_view id, int attempts,
+                                      const notification_row& tell) override {
+    return with_connection(true, [&](pqxx::connection& c) -> result<std::int64_t> {
+      pqxx::work tx(c);
+      const auto r = tx.exec(call(c, "fd_update_outbox")(
+          id, std::string_view("failed"), attempts, std::optional<std::string>(), now_millis()));
+      if (r.affected_rows() == 0) {
+        return frontdesk::unexpected{
+            store_error{store_error_code::invalid, "no outbox entry '" + std::string(id) + "'"}};
+      }
+      const auto n = tx.exec(call(c, "fd_insert_notification")(tell.kind, tell.conversation_id,
+                                                               tell.payload, tell.created_at));
+      const auto notification_id = n[0][0].as<std::int64_t>();
+      tx.commit();
+      return notification_id;
     });
   }
 

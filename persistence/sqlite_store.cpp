@@ -529,6 +529,35 @@ class sqlite_store final : public store {
       return {};
     });
   }
+  result<std::int64_t> give_up_outbox(std::string_view id, int attempts,
+                                      const notification_row& tell) override {
+    return guarded([&]() -> result<std::int64_t> {
+      std::lock_guard lock(write_mutex_);
+      connection& c = *writer_;
+      c.exec("BEGIN IMMEDIATE");
+      try {
+        {
+          statement s(c, sql::update_outbox);
+          s.bind(id, "failed", attempts, std::optional<std::string>(), now_millis()).run();
+        }
+        if (sqlite3_changes(c.handle()) == 0) {
+          rollback(c);
+          return frontdesk::unexpected{
+              store_error{store_error_code::invalid, "no outbox entry '" + std::string(id) + "'"}};
+        }
+        statement s(c, sql::insert_notification);
+        s.bind(tell.kind, tell.conversation_id, tell.payload, tell.created_at);
+        s.step();
+        const std::int64_t notification_id = s.i64(0);
+        s.run();
+        c.exec("COMMIT");
+        return notification_id;
+      } catch (...) {
+        rollback(c);
+        throw;
+      }
+    });
+  }
 
   result<std::vector<timer_row>> timers(std::int64_t conversation_id) override {
     return read([&](connection& c) {

@@ -103,6 +103,11 @@ class store {
   /// "delivered". Unknown id: invalid.
   virtual result<void> mark_outbox(std::string_view id, std::string_view status,
                                    std::optional<std::string> external_id, int attempts) = 0;
+  /// Marks an outbox entry failed after `attempts` and stores `tell` (the operators' alert) in
+  /// the same transaction: neither lands without the other. Returns the notification's id.
+  /// Unknown id: invalid, and nothing is stored.
+  virtual result<std::int64_t> give_up_outbox(std::string_view id, int attempts,
+                                              const notification_row& tell) = 0;
   virtual result<std::vector<timer_row>> timers(std::int64_t conversation_id) = 0;
   /// Timers not fired yet that are due at or before `due_by`, by due time (the timer
   /// service keeps only the near ones in memory and loads the rest as they come close).

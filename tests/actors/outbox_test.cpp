@@ -91,6 +91,10 @@ class holding_store final : public store {
                            std::optional<std::string> external_id, int attempts) override {
     return inner_->mark_outbox(id, status, std::move(external_id), attempts);
   }
+  result<std::int64_t> give_up_outbox(std::string_view id, int attempts,
+                                      const notification_row& tell) override {
+    return inner_->give_up_outbox(id, attempts, tell);
+  }
   result<std::vector<timer_row>> timers(std::int64_t c) override { return inner_->timers(c); }
   result<std::vector<timer_row>> unfired_timers(timestamp due_by) override {
     return inner_->unfired_timers(due_by);

@@ -389,13 +389,7 @@ TEST_P(store_contract, notifications_get_increasing_ids_and_are_read_after_an_id
 }
 
 TEST_P(store_contract, outbox_inserts_once_and_tracks_delivery) {
-  outbox_row o;
-  o.id = "reply:7:2";
-  o.conversation_id = 7;
-  o.draft_version = 2;
-  o.kind = "public_reply";
-  o.payload = R"({"content":"Hello"})";
-  o.created_at = at_ms(100);
+  const outbox_row o = testing::sample_reply(7, 2, 100);
   change_set set;
   set.outbox = {o};
   apply_ok({set});
@@ -439,6 +433,33 @@ TEST_P(store_contract, outbox_inserts_once_and_tracks_delivery) {
   set.outbox = {o};
   apply_ok({set});
   EXPECT_TRUE(store_->pending_outbox(10).value().empty());
+}
+
+TEST_P(store_contract, giving_up_an_outbox_entry_stores_its_alert_in_the_same_transaction) {
+  const outbox_row o = testing::sample_reply(8, 1, 100);
+  change_set set;
+  set.outbox = {o};
+  apply_ok({set});
+  notification_row tell;
+  tell.kind = "notification";
+  tell.conversation_id = 8;
+  tell.payload = R"({"kind":"delivery_failed"})";
+  tell.created_at = at_ms(200);
+
+  // Unknown entry: refused, and the alert is not stored either.
+  auto unknown = store_->give_up_outbox("reply:999:1", 8, tell);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, store_error_code::invalid);
+  EXPECT_TRUE(store_->notifications(0, 10).value().empty());
+
+  auto id = store_->give_up_outbox(o.id, 8, tell);
+  ASSERT_TRUE(id) << id.error().message;
+  EXPECT_TRUE(store_->pending_outbox(10).value().empty());
+  const auto stored = store_->notifications(0, 10).value();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].id, *id);
+  EXPECT_EQ(stored[0].conversation_id, 8);
+  EXPECT_EQ(stored[0].payload, tell.payload);
 }
 
 TEST_P(store_contract, timers_upsert_delete_and_list_unfired) {

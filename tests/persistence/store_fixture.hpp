@@ -157,6 +157,19 @@ inline queue_item_row sample_item(const std::string& id, std::int64_t conversati
   return q;
 }
 
+/// A public reply waiting in the outbox: "reply:<conversation>:<version>".
+inline outbox_row sample_reply(std::int64_t conversation, std::int64_t version,
+                               std::int64_t created_ms) {
+  outbox_row o;
+  o.id = "reply:" + std::to_string(conversation) + ":" + std::to_string(version);
+  o.conversation_id = conversation;
+  o.draft_version = version;
+  o.kind = "public_reply";
+  o.payload = R"({"content":"Hello"})";
+  o.created_at = at_ms(created_ms);
+  return o;
+}
+
 enum class backend { sqlite_file, postgresql };
 
 inline std::string backend_name(const ::testing::TestParamInfo<backend>& info) {
