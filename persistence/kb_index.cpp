@@ -14,6 +14,7 @@
 #include <unordered_set>
 
 #include "domain/kb_article_text.hpp"
+#include "persistence/kb_ranking.hpp"
 #include "persistence/sqlite_library.hpp"
 
 namespace frontdesk::persistence {
@@ -93,6 +94,44 @@ bool has_md_extension(const fs::path& p) {
   return ext == ".md" || ext == ".markdown";
 }
 
+/// A chunk ranked for a question: bm25 score (higher is better) and how much of the question it
+/// covers; relevance is computed from both once every candidate is known.
+struct ranked_chunk {
+  std::int64_t rowid = 0;
+  double score = 0;
+  double coverage = 0;
+  double relevance = 0;
+};
+
+/// A question term's IDF for coverage (never negative; max_idf for a term found nowhere).
+double term_idf(std::size_t chunks, std::size_t rows_with_term) {
+  const auto n = static_cast<double>(chunks);
+  const auto df = static_cast<double>(rows_with_term);
+  return std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+}
+
+/// Coverage of a question by a chunk, from the IDF of the question's terms it contains.
+class coverage_scale {
+ public:
+  coverage_scale(const std::vector<double>& idf, std::size_t chunks) {
+    const auto n = static_cast<double>(chunks);
+    const double max_idf = std::log(1.0 + (n + 0.5) / 0.5);
+    double total_idf = 0;
+    for (double v : idf) total_idf += v;
+    idf_needed_ = std::min(total_idf, max_idf);
+    terms_needed_ = static_cast<double>(std::min<std::size_t>(idf.size(), full_coverage_terms));
+  }
+  double coverage(double matched_idf, double matched_terms) const {
+    const double idf_coverage = idf_needed_ > 0 ? std::min(1.0, matched_idf / idf_needed_) : 0.0;
+    const double term_coverage = std::min(1.0, matched_terms / terms_needed_);
+    return 0.7 * term_coverage + 0.3 * idf_coverage;
+  }
+
+ private:
+  double idf_needed_ = 0;
+  double terms_needed_ = 1;
+};
+
 std::string quote_phrase(std::string_view term) {
   std::string out = "\"";
   for (char c : term) {
@@ -118,8 +157,16 @@ struct kb_index::impl {
   std::int64_t counted_changes = -1;
   std::int64_t counted_version = -1;
   std::size_t chunks = 0;
+  // The in-memory ranking, rebuilt when the count is (nothing when the index is too large).
+  kb_index_options options;
+  std::optional<kb_query_tokenizer> tokenizer;
+  std::optional<domain::bm25_index> ranking;
+  bool ranking_current = false;
+  bool last_in_memory = false;
 
   ~impl() {
+    ranking.reset();
+    tokenizer.reset();
     term_lookup.reset();
     search.reset();
     passage.reset();
@@ -145,8 +192,28 @@ struct kb_index::impl {
       chunks = count("SELECT count(*) FROM kb_chunks");
       counted_version = version;
       counted_changes = changes;
+      ranking_current = false;
     }
     return chunks;
+  }
+
+  /// The in-memory ranking of what chunk_total() last counted; null when the index is ranked
+  /// in SQLite (too large, or the ranking could not be read).
+  const domain::bm25_index* memory_ranking() {
+    if (options.memory_ranking_limit == 0) return nullptr;
+    if (!ranking_current) {
+      ranking_current = true;
+      ranking.reset();
+      if (!tokenizer) {
+        auto t = kb_query_tokenizer::open(db);
+        if (!t) return nullptr;  // ranked in SQLite, which tokenizes for itself
+        tokenizer = std::move(*t);
+      }
+      auto loaded = load_kb_ranking(db, options.memory_ranking_limit);
+      if (!loaded) return nullptr;  // ranked in SQLite until the next change
+      ranking = std::move(*loaded);
+    }
+    return ranking ? &*ranking : nullptr;
   }
 
   expected<void, kb_index_error> exec(std::string_view sql) {
@@ -356,6 +423,101 @@ struct kb_index::impl {
     return report;
   }
 
+  /// Ranks candidates in memory; nullopt when a term is several tokens to FTS5 (a phrase,
+  /// which needs positions: ranked in SQLite then).
+  expected<std::optional<std::vector<ranked_chunk>>, kb_index_error> rank_in_memory(
+      const domain::bm25_index& memory, const std::vector<std::string>& terms, std::size_t n,
+      std::size_t limit) {
+    std::vector<std::string> tokens;
+    tokens.reserve(terms.size());
+    std::vector<double> idf;
+    idf.reserve(terms.size());
+    for (const auto& term : terms) {
+      auto t = tokenizer->tokens(term);
+      if (!t) return unexpected{t.error()};
+      if (t->size() > 1) return std::optional<std::vector<ranked_chunk>>{};
+      tokens.push_back(t->empty() ? std::string() : std::move(t->front()));
+      idf.push_back(term_idf(n, memory.rows_with(tokens.back())));
+    }
+    const coverage_scale scale(idf, n);
+    std::vector<ranked_chunk> out;
+    for (const auto& m : memory.search(tokens, limit)) {
+      double matched_idf = 0;
+      double matched_terms = 0;
+      for (std::size_t i = 0; i < idf.size(); ++i) {
+        if ((m.phrases >> i & 1U) == 0) continue;
+        matched_idf += idf[i];
+        matched_terms += 1;
+      }
+      out.push_back(ranked_chunk{m.row, m.score, scale.coverage(matched_idf, matched_terms), 0});
+    }
+    return std::optional<std::vector<ranked_chunk>>{std::move(out)};
+  }
+
+  /// Ranks candidates with FTS5's bm25() (the same scores as rank_in_memory).
+  expected<std::vector<ranked_chunk>, kb_index_error> rank_in_sqlite(
+      const std::vector<std::string>& terms, std::size_t n, std::size_t limit) {
+    struct term_rows {
+      std::string phrase;
+      std::unordered_set<std::int64_t> rows;
+    };
+    std::vector<term_rows> found;
+    found.reserve(terms.size());
+    std::vector<double> idf;
+    idf.reserve(terms.size());
+    statement& lookup =
+        prepared(term_lookup, "SELECT rowid FROM kb_chunks WHERE kb_chunks MATCH ?1");
+    if (!lookup.ok()) return unexpected{db_error(db, "prepare term lookup")};
+    for (const auto& term : terms) {
+      term_rows tr;
+      tr.phrase = quote_phrase(term);
+      lookup.reset();
+      lookup.bind(1, tr.phrase);
+      int rc = SQLITE_ROW;
+      while ((rc = lookup.step()) == SQLITE_ROW) tr.rows.insert(lookup.integer(0));
+      if (rc != SQLITE_DONE) {
+        lookup.reset();
+        return unexpected{db_error(db, "term lookup")};
+      }
+      idf.push_back(term_idf(n, tr.rows.size()));
+      found.push_back(std::move(tr));
+    }
+    std::string match;
+    for (const auto& tr : found) {
+      if (tr.rows.empty()) continue;
+      if (!match.empty()) match += " OR ";
+      match += tr.phrase;
+    }
+    std::vector<ranked_chunk> out;
+    if (match.empty()) return out;
+    const coverage_scale scale(idf, n);
+    // bm25's column weights are kb_column_weight's (unindexed columns first).
+    statement& q =
+        prepared(search,
+                 "SELECT rowid, bm25(kb_chunks, 0.0, 0.0, 0.0, 2.0, 2.0, 1.0) AS score "
+                 "FROM kb_chunks WHERE kb_chunks MATCH ?1 ORDER BY score, rowid LIMIT ?2");
+    if (!q.ok()) return unexpected{db_error(db, "prepare search")};
+    q.reset();
+    q.bind(1, match);
+    q.bind(2, static_cast<std::int64_t>(limit));
+    int rc = SQLITE_ROW;
+    while ((rc = q.step()) == SQLITE_ROW) {
+      const std::int64_t row = q.integer(0);
+      double matched_idf = 0;
+      double matched_terms = 0;
+      for (std::size_t i = 0; i < found.size(); ++i) {
+        if (!found[i].rows.contains(row)) continue;
+        matched_idf += idf[i];
+        matched_terms += 1;
+      }
+      out.push_back(ranked_chunk{row, -q.real(1), scale.coverage(matched_idf, matched_terms), 0});
+    }
+    const bool done = rc == SQLITE_DONE;
+    q.reset();  // a kept statement must not hold its read transaction open
+    if (!done) return unexpected{db_error(db, "search")};
+    return out;
+  }
+
   std::size_t count(std::string_view sql) const {
     statement q(db, sql);
     return q.ok() && q.step() == SQLITE_ROW ? static_cast<std::size_t>(q.integer(0)) : 0;
@@ -367,9 +529,11 @@ kb_index::kb_index(kb_index&&) noexcept = default;
 kb_index& kb_index::operator=(kb_index&&) noexcept = default;
 kb_index::~kb_index() = default;
 
-expected<kb_index, kb_index_error> kb_index::open(const std::string& db_path) {
+expected<kb_index, kb_index_error> kb_index::open(const std::string& db_path,
+                                                  kb_index_options options) {
   configure_sqlite_library();
   auto p = std::make_unique<impl>();
+  p->options = options;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(db_path.c_str(), &p->db, flags, nullptr) != SQLITE_OK)
     return unexpected{db_error(p->db, "open " + db_path)};
@@ -447,85 +611,25 @@ expected<std::vector<domain::knowledge_passage>, kb_index_error> kb_index::query
   if (top_k == 0) return out;
   const auto terms = domain::extract_terms(text);
   if (terms.empty()) return out;
-  const auto n = static_cast<double>(impl_->chunk_total());
+  const std::size_t n = impl_->chunk_total();
   if (n == 0) return out;
+  const std::size_t limit = std::max<std::size_t>(top_k * 4, 20);
 
-  // Per-term document frequency and the chunks containing each term.
-  const double max_idf = std::log(1.0 + (n + 0.5) / 0.5);
-  struct term_stats {
-    std::string phrase;
-    double idf = 0;
-    std::unordered_set<std::int64_t> rows;
-  };
-  std::vector<term_stats> stats;
-  stats.reserve(terms.size());
-  statement& lookup =
-      impl_->prepared(impl_->term_lookup, "SELECT rowid FROM kb_chunks WHERE kb_chunks MATCH ?1");
-  if (!lookup.ok()) return unexpected{db_error(impl_->db, "prepare term lookup")};
-  for (const auto& term : terms) {
-    term_stats ts;
-    ts.phrase = quote_phrase(term);
-    lookup.reset();
-    lookup.bind(1, ts.phrase);
-    int rc = SQLITE_ROW;
-    while ((rc = lookup.step()) == SQLITE_ROW) ts.rows.insert(lookup.integer(0));
-    if (rc != SQLITE_DONE) {
-      lookup.reset();
-      return unexpected{db_error(impl_->db, "term lookup")};
+  std::optional<std::vector<ranked_chunk>> ranked;
+  if (terms.size() <= 64) {
+    if (const domain::bm25_index* memory = impl_->memory_ranking()) {
+      auto r = impl_->rank_in_memory(*memory, terms, n, limit);
+      if (!r) return unexpected{r.error()};
+      ranked = std::move(*r);  // nullopt: a term FTS5 reads as several tokens
     }
-    const auto df = static_cast<double>(ts.rows.size());
-    ts.idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
-    stats.push_back(std::move(ts));
   }
-  double total_idf = 0;
-  std::string match;
-  for (const auto& ts : stats) {
-    total_idf += ts.idf;
-    if (ts.rows.empty()) continue;
-    if (!match.empty()) match += " OR ";
-    match += ts.phrase;
+  impl_->last_in_memory = ranked.has_value();
+  if (!ranked) {
+    auto r = impl_->rank_in_sqlite(terms, n, limit);
+    if (!r) return unexpected{r.error()};
+    ranked = std::move(*r);
   }
-  if (match.empty()) return out;
-  const double idf_needed = std::min(total_idf, max_idf);
-  const double terms_needed =
-      static_cast<double>(std::min<std::size_t>(stats.size(), full_coverage_terms));
-
-  // Ranks by the index alone (bm25 reads no article text); only the passages returned are read.
-  statement& q =
-      impl_->prepared(impl_->search,
-                      "SELECT rowid, bm25(kb_chunks, 0.0, 0.0, 0.0, 2.0, 2.0, 1.0) AS score "
-                      "FROM kb_chunks WHERE kb_chunks MATCH ?1 ORDER BY score LIMIT ?2");
-  if (!q.ok()) return unexpected{db_error(impl_->db, "prepare search")};
-  q.reset();
-  q.bind(1, match);
-  q.bind(2, static_cast<std::int64_t>(std::max<std::size_t>(top_k * 4, 20)));
-  struct candidate {
-    std::int64_t rowid = 0;
-    double score = 0;
-    double coverage = 0;
-    double relevance = 0;
-  };
-  std::vector<candidate> candidates;
-  int rc = SQLITE_ROW;
-  while ((rc = q.step()) == SQLITE_ROW) {
-    candidate c;
-    c.rowid = q.integer(0);
-    c.score = -q.real(1);
-    double matched_idf = 0;
-    double matched_terms = 0;
-    for (const auto& ts : stats) {
-      if (!ts.rows.contains(c.rowid)) continue;
-      matched_idf += ts.idf;
-      matched_terms += 1;
-    }
-    const double idf_coverage = idf_needed > 0 ? std::min(1.0, matched_idf / idf_needed) : 0.0;
-    const double term_coverage = std::min(1.0, matched_terms / terms_needed);
-    c.coverage = 0.7 * term_coverage + 0.3 * idf_coverage;
-    candidates.push_back(c);
-  }
-  const bool done = rc == SQLITE_DONE;
-  q.reset();  // a kept statement must not hold its read transaction open
-  if (!done) return unexpected{db_error(impl_->db, "search")};
+  std::vector<ranked_chunk>& candidates = *ranked;
   if (candidates.empty()) return out;
   double best = 0;
   for (const auto& c : candidates) best = std::max(best, c.score);
@@ -559,6 +663,10 @@ expected<std::vector<domain::knowledge_passage>, kb_index_error> kb_index::query
     out.push_back(std::move(p));
   }
   return out;
+}
+
+bool kb_index::last_ranked_in_memory() const noexcept {
+  return impl_->last_in_memory;
 }
 
 std::size_t kb_index::article_count() const {

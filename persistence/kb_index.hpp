@@ -34,11 +34,19 @@ struct kb_refresh_report {
   bool any_change() const noexcept { return added + changed + removed > 0; }
 };
 
+struct kb_index_options {
+  /// Ranks in memory while the index holds at most this many tokens; past it, or at 0, FTS5's
+  /// bm25() ranks in SQLite. Both give the same scores. Memory: 16 bytes per distinct token of
+  /// a chunk plus the vocabulary (the sample knowledge base: 5,584 tokens, 0.4 MB).
+  std::size_t memory_ranking_limit = 2'000'000;
+};
+
 /// A search index of knowledge-base chunks (see domain::chunk_article).
 ///
-/// Relevance. FTS5 ranks candidates with bm25() (column weights: title 2, section 2, body 1) over
-/// an OR of the query terms (domain::extract_terms: stopwords removed; FTS5 applies porter
-/// stemming). bm25 has no absolute scale, so each candidate's relevance in 0..1 is
+/// Relevance. Candidates are ranked by BM25 (column weights: title 2, section 2, body 1) over an
+/// OR of the query terms (domain::extract_terms: stopwords removed; FTS5 applies porter
+/// stemming), either in memory (domain::bm25_index over FTS5's own tokens, the same scores) or
+/// by FTS5's bm25() in SQLite. bm25 has no absolute scale, so each candidate's relevance in 0..1 is
 ///   relevance     = sqrt(rank) * (0.7 * term_coverage + 0.3 * idf_coverage)
 ///   rank          = bm25_score / best_bm25_score              (1 for the best candidate)
 ///   term_coverage = min(1, matched_terms / min(query_terms, 3))
@@ -62,7 +70,8 @@ class kb_index {
  public:
   /// Opens (creating if needed) an index database; ":memory:" for a private in-memory one.
   /// A file database remembers its knowledge folder and file states across restarts.
-  static expected<kb_index, kb_index_error> open(const std::string& db_path = ":memory:");
+  static expected<kb_index, kb_index_error> open(const std::string& db_path = ":memory:",
+                                                 kb_index_options options = {});
 
   kb_index(kb_index&&) noexcept;
   kb_index& operator=(kb_index&&) noexcept;
@@ -88,6 +97,9 @@ class kb_index {
   /// `min_relevance`. Any text is accepted (empty or no usable terms gives an empty result).
   expected<std::vector<domain::knowledge_passage>, kb_index_error> query(
       std::string_view text, std::size_t top_k = 5, double min_relevance = 0.7);
+
+  /// Whether the last query() was ranked in memory (see kb_index_options).
+  bool last_ranked_in_memory() const noexcept;
 
   std::size_t article_count() const;
   std::size_t chunk_count() const;

@@ -11,6 +11,7 @@
 #include "domain/kb_article.hpp"
 #include "domain/labelled_questions.hpp"
 #include "persistence/kb_index.hpp"
+#include "sample_kb.hpp"
 
 namespace fd = frontdesk::domain;
 namespace fp = frontdesk::persistence;
@@ -18,18 +19,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kb_dir = fs::path(FRONTDESK_SOURCE_DIR) / "kb";
-const fs::path labelled = fs::path(FRONTDESK_SOURCE_DIR) / "tests/kb/data/retrieval_labelled.tsv";
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using frontdesk::test::read_file;
+const fs::path kb_dir = frontdesk::test::sample_kb_dir;
 
 std::vector<fd::labelled_question> load_labelled() {
-  return fd::parse_labelled_questions(read_file(labelled));
+  return frontdesk::test::sample_kb_questions();
 }
 
 TEST(KbSampleArticles, AllParseWithFrontMatterAndSections) {
