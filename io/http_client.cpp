@@ -1,5 +1,7 @@
 #include "io/http_client.hpp"
 
+#include <pthread.h>
+
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -157,7 +159,10 @@ struct http_client::impl : std::enable_shared_from_this<http_client::impl> {
       if (ec) ca_error = "cannot load CA PEM: " + ec.message();
     }
     ssl_ctx.set_verify_mode(options.verify_peer ? ssl::verify_peer : ssl::verify_none);
-    thread = std::thread([this] { ioc.run(); });
+    thread = std::thread([this] {
+      ::pthread_setname_np(::pthread_self(), "fd-http-client");
+      ioc.run();
+    });
   }
 
   void start(client_request req, callback cb);

@@ -1,5 +1,7 @@
 #include "io/http_server.hpp"
 
+#include <pthread.h>
+
 #include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
@@ -630,7 +632,10 @@ expected<void, std::string> http_server::start() {
   s.running = true;
   net::dispatch(*s.accept_strand, [&s] { s.accept(); });
   for (std::size_t i = 0; i < s.srv->options.threads; ++i)
-    s.threads.emplace_back([srv = s.srv] { srv->ioc.run(); });
+    s.threads.emplace_back([srv = s.srv] {
+      ::pthread_setname_np(::pthread_self(), "fd-http-server");
+      srv->ioc.run();
+    });
   return {};
 }
 

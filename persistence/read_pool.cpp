@@ -1,5 +1,7 @@
 #include "persistence/read_pool.hpp"
 
+#include <pthread.h>
+
 namespace frontdesk::persistence {
 
 read_pool::read_pool(std::shared_ptr<store> target, std::size_t threads, std::size_t max_waiting)
@@ -41,6 +43,7 @@ void read_pool::stop() {
 }
 
 void read_pool::run() {
+  ::pthread_setname_np(::pthread_self(), "fd-read");
   for (;;) {
     job j;
     {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <pthread.h>
 #include <stdexcept>
 #include <thread>
 #include <type_traits>
@@ -654,6 +655,7 @@ class sqlite_store final : public store {
   /// Copies the WAL back into the database file (PASSIVE: never blocks the writer or readers),
   /// when the WAL has grown past checkpoint_pages, and at least every few seconds.
   void checkpoint_loop() {
+    ::pthread_setname_np(::pthread_self(), "fd-checkpoint");
     std::unique_ptr<connection> conn;
     std::unique_lock lock(checkpoint_mutex_);
     while (!stopping_) {
