@@ -2,13 +2,13 @@
 
 #include <sqlite3.h>
 
+#include <pthread.h>
 #include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
-#include <pthread.h>
 #include <stdexcept>
 #include <thread>
 #include <type_traits>
@@ -642,7 +642,15 @@ class sqlite_store final : public store {
   static int on_wal_commit(void* self, sqlite3*, const char*, int pages) {
     auto* store = static_cast<sqlite_store*>(self);
     store->wal_pages_.store(pages, std::memory_order_relaxed);
-    if (pages >= checkpoint_pages) {
+    // Wakes the checkpointer for what it has not copied yet, not for the log's whole length:
+    // the log is long for most of a busy period, and copying a few frames after every commit
+    // writes the same hot pages over and over.
+    int copied = store->wal_copied_.load(std::memory_order_relaxed);
+    if (pages < copied) {  // the log started over
+      store->wal_copied_.store(0, std::memory_order_relaxed);
+      copied = 0;
+    }
+    if (pages - copied >= checkpoint_pages) {
       {
         std::lock_guard lock(store->checkpoint_mutex_);
         store->checkpoint_wanted_ = true;
@@ -653,7 +661,7 @@ class sqlite_store final : public store {
   }
 
   /// Copies the WAL back into the database file (PASSIVE: never blocks the writer or readers),
-  /// when the WAL has grown past checkpoint_pages, and at least every few seconds.
+  /// when checkpoint_pages frames were added since the last copy, and at least every few seconds.
   void checkpoint_loop() {
     ::pthread_setname_np(::pthread_self(), "fd-checkpoint");
     std::unique_ptr<connection> conn;
@@ -672,9 +680,12 @@ class sqlite_store final : public store {
           conn->exec("SELECT count(*) FROM sqlite_schema");
         }
         std::unique_lock one(checkpoint_run_mutex_);
+        int log_frames = 0;
+        int copied_frames = 0;
         const int rc = sqlite3_wal_checkpoint_v2(conn->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
-                                                 nullptr, nullptr);
+                                                 &log_frames, &copied_frames);
         one.unlock();
+        if (rc == SQLITE_OK) wal_copied_.store(copied_frames, std::memory_order_relaxed);
         if (rc != SQLITE_OK && rc != SQLITE_BUSY) conn.reset();  // reopened at the next wake-up
       } catch (const sqlite_failure&) {
         conn.reset();  // retried at the next wake-up
@@ -828,6 +839,7 @@ class sqlite_store final : public store {
   bool checkpoint_wanted_ = false;
   bool stopping_ = false;
   std::atomic<std::int64_t> wal_pages_{0};  ///< log size after the last commit
+  std::atomic<int> wal_copied_{0};          ///< frames of the log the last checkpoint copied
   std::mutex checkpoint_run_mutex_;         ///< held while a checkpoint runs
   std::thread checkpointer_;                // declared last: started after, stopped before the rest
 };
