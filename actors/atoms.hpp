@@ -34,6 +34,7 @@ using recover_atom = caf::atom_constant<caf::atom("recover")>;
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
 using unsub_atom = caf::atom_constant<caf::atom("unsub")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using deliver_atom = caf::atom_constant<caf::atom("deliver")>;
 
 /// The outcome of a commit, as a message.
 struct commit_outcome {
@@ -44,6 +45,8 @@ struct commit_outcome {
 
 using change_set_ptr = std::shared_ptr<persistence::change_set>;
 using command_ptr = std::shared_ptr<conversation_command>;
+/// Outbox entries, as committed (announced to the outbox) or loaded.
+using outbox_rows_ptr = std::shared_ptr<std::vector<persistence::outbox_row>>;
 
 /// What the registry tells a conversation besides commands.
 enum class conversation_signal : std::uint8_t {
@@ -85,3 +88,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(frontdesk::actors::draft_reply_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(frontdesk::actors::event_sink_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(frontdesk::persistence::notification_row)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(frontdesk::actors::conversation_mail)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(frontdesk::actors::outbox_rows_ptr)

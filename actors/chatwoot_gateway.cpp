@@ -368,7 +368,8 @@ void deliver_reply(const core_ptr& c, const persistence::outbox_row& row, done_f
   // A customer waiting for an approved reply goes ahead of notes and labels for agents.
   run_op<post_result>(
       c, "public_reply",
-      checked_post(c, conv, p->content, false, row.id, row.attempts > 0, p->after_id),
+      checked_post(c, conv, p->content, false, row.id, row.attempts > 0 || row.maybe_sent,
+                   p->after_id),
       [c, row, done, conv, label](const call_result& r, std::optional<post_result> v,
                                   std::optional<chatwoot_error> e) {
         if (auto failed = unless_done(r, v.has_value(), e)) {
@@ -401,17 +402,17 @@ void deliver_note(const core_ptr& c, const persistence::outbox_row& row, done_fn
   if (c->is_posting(row.id)) {
     return finish_row(c, row, done, keep_for_later("an earlier note is still unanswered"));
   }
-  run_op<post_result>(
-      c, "private_note",
-      checked_post(c, row.conversation_id, std::move(*note), true, row.id, row.attempts > 0, 0),
-      [c, row, done](const call_result& r, std::optional<post_result> v,
-                     std::optional<chatwoot_error> e) {
-        if (auto failed = unless_done(r, v.has_value(), e)) {
-          return finish_row(c, row, done, std::move(*failed));
-        }
-        ++(v->found ? c->notes_already_there : c->notes_posted);
-        finish_row(c, row, done, delivered(std::to_string(v->id)));
-      });
+  run_op<post_result>(c, "private_note",
+                      checked_post(c, row.conversation_id, std::move(*note), true, row.id,
+                                   row.attempts > 0 || row.maybe_sent, 0),
+                      [c, row, done](const call_result& r, std::optional<post_result> v,
+                                     std::optional<chatwoot_error> e) {
+                        if (auto failed = unless_done(r, v.has_value(), e)) {
+                          return finish_row(c, row, done, std::move(*failed));
+                        }
+                        ++(v->found ? c->notes_already_there : c->notes_posted);
+                        finish_row(c, row, done, delivered(std::to_string(v->id)));
+                      });
 }
 
 // ---- handoff ----
@@ -473,7 +474,8 @@ struct handoff_run : std::enable_shared_from_this<handoff_run> {
     std::string text = render_handoff_note(h, agent, team);
     run_op<post_result>(
         c, "handoff_note",
-        checked_post(c, row.conversation_id, std::move(text), true, row.id, row.attempts > 0, 0),
+        checked_post(c, row.conversation_id, std::move(text), true, row.id,
+                     row.attempts > 0 || row.maybe_sent, 0),
         [self](const call_result& r, std::optional<post_result> v,
                std::optional<chatwoot_error> e) {
           if (auto failed = unless_done(r, v.has_value(), e)) return self->end(std::move(*failed));

@@ -262,10 +262,10 @@ void request_draft(self_ptr self, std::uint64_t request_id) {
 /// handed over to the writer).
 struct after_commit {
   std::vector<persistence::notification_row> notifications;
-  bool outbox = false;
+  std::vector<persistence::outbox_row> outbox;
 };
 
-void perform(self_ptr self, const fsm::effects& todo, const after_commit& cs,
+void perform(self_ptr self, const fsm::effects& todo, after_commit cs,
              const persistence::apply_result& applied) {
   auto& st = self->state;
   const auto& svc = *st.svc;
@@ -294,7 +294,14 @@ void perform(self_ptr self, const fsm::effects& todo, const after_commit& cs,
     if (i < applied.notification_ids.size()) n.id = applied.notification_ids[i];
     self->send(svc.bus, publish_atom::value, std::move(n));
   }
-  if (cs.outbox) self->send(svc.outbox, kick_atom::value);
+  // New outbox entries go to the outbox as committed (an entry already there is not new).
+  auto fresh = std::make_shared<std::vector<persistence::outbox_row>>();
+  for (std::size_t i = 0; i < cs.outbox.size(); ++i) {
+    if (i < applied.outbox_inserted.size() && applied.outbox_inserted[i])
+      fresh->push_back(std::move(cs.outbox[i]));
+  }
+  if (!fresh->empty())
+    self->send(svc.outbox, deliver_atom::value, outbox_rows_ptr{std::move(fresh)});
 }
 
 /// Idleness is measured here; the registry's sweep only asks (see registry_actor.cpp), so an
@@ -349,7 +356,7 @@ void handle(self_ptr self, conversation_command cmd) {
   }
   auto cs = std::make_shared<persistence::change_set>(
       build_change_set(transition{cmd, st.snap, after, out ? &*out : nullptr, now}));
-  after_commit then{cs->notifications, !cs->outbox.empty()};
+  after_commit then{cs->notifications, cs->outbox};
   self->request(st.svc->store, caf::infinite, commit_atom::value, std::move(cs))
       .await([self, cmd = std::move(cmd), after = std::move(after), out = std::move(out),
               then = std::move(then)](const commit_outcome& o) mutable {
@@ -366,7 +373,7 @@ void handle(self_ptr self, conversation_command cmd) {
         s.snap = std::move(after);
         if (!fsm::work_in_flight(s.snap.fsm.current)) s.notes.reset();
         reply(cmd, s.snap, status::applied);
-        if (out) perform(self, out->todo, then, o.result);
+        if (out) perform(self, out->todo, std::move(then), o.result);
       });
 }
 

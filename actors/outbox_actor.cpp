@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <deque>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -12,7 +13,7 @@
 namespace frontdesk::actors {
 namespace {
 
-using rows_ptr = std::shared_ptr<std::vector<persistence::outbox_row>>;
+using rows_ptr = outbox_rows_ptr;
 
 struct delivered_msg {
   persistence::outbox_row row;
@@ -22,7 +23,6 @@ struct delivered_msg {
 }  // namespace
 }  // namespace frontdesk::actors
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(frontdesk::actors::rows_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(frontdesk::actors::delivered_msg)
 
 namespace frontdesk::actors {
@@ -30,6 +30,15 @@ namespace {
 
 using load_atom = caf::atom_constant<caf::atom("load")>;
 using done_atom = caf::atom_constant<caf::atom("done")>;
+
+/// An entry committed while this actor runs is delivered from its announcement (deliver_atom),
+/// and left alone by loads until it is this old: its announcement may still be on its way, and
+/// a load delivering it too could send it twice. Past this, a load delivers it after looking
+/// for it at the recipient (an announcement lost with a failed conversation actor).
+constexpr std::chrono::seconds announcement_grace{60};
+/// Announced entries the gateway had no room for, kept in memory (loads leave them alone);
+/// past this many, the rest are left to loads.
+constexpr std::size_t max_held = 4096;
 
 struct outbox_state {
   static constexpr const char* name = "outbox";
@@ -40,6 +49,12 @@ struct outbox_state {
   bool loading = false;
   bool again = false;  ///< a kick arrived while loading
   std::unordered_set<std::string> in_flight;
+  /// Entries committed before this moment were not announced to this actor: loads deliver
+  /// them, looking first (a crash may have cut their send short).
+  persistence::timestamp started_at{};
+  /// Announced entries deferred by the gateway (still in in_flight), tried again as
+  /// deliveries finish and on every tick.
+  std::deque<persistence::outbox_row> held;
   /// Loads are numbered as they start (one at a time, so they end in order). A row settled
   /// (marked) while load N was reading may still be pending in N's result: `settled` keeps,
   /// per row, the number of the last load started before its mark finished, and a load's
@@ -78,6 +93,36 @@ persistence::notification_row given_up_notification(const persistence::outbox_ro
   return n;
 }
 
+persistence::timestamp now_ms() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+/// Whether `row` is delivered from its announcement rather than by loads.
+bool announced(const outbox_state& st, const persistence::outbox_row& row,
+               persistence::timestamp now) {
+  return row.attempts == 0 && row.created_at > st.started_at &&
+         now - row.created_at < announcement_grace;
+}
+
+void start_delivery(self_ptr self, persistence::outbox_row row) {
+  auto& st = self->state;
+  caf::actor me = caf::actor_cast<caf::actor>(self);
+  persistence::outbox_row copy = row;
+  st.deliver(row, [me, copy = std::move(copy)](delivery_result r) mutable {
+    caf::anon_send(me, done_atom::value, delivered_msg{std::move(copy), std::move(r)});
+  });
+}
+
+/// Tries up to `n` held entries again.
+void retry_held(self_ptr self, std::size_t n) {
+  auto& st = self->state;
+  for (; n > 0 && !st.held.empty(); --n) {
+    persistence::outbox_row row = std::move(st.held.front());
+    st.held.pop_front();
+    start_delivery(self, std::move(row));
+  }
+}
+
 void load(self_ptr self) {
   auto& st = self->state;
   if (st.loading) {
@@ -101,28 +146,41 @@ caf::behavior outbox_behavior(self_ptr self, std::shared_ptr<persistence::read_p
   self->state.deliver = std::move(deliver);
   self->state.max_attempts = max_attempts;
   self->state.bus = std::move(bus);
+  self->state.started_at = now_ms();
   self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
   return {
       [self](kick_atom) { load(self); },
+      [self](deliver_atom, rows_ptr& rows) {
+        auto& st = self->state;
+        const persistence::timestamp now = now_ms();
+        for (persistence::outbox_row& row : *rows) {
+          // Past the grace period a load may have delivered it already: loads own it.
+          if (!announced(st, row, now) || st.settled.contains(row.id)) continue;
+          if (!st.in_flight.insert(row.id).second) continue;
+          start_delivery(self, std::move(row));
+        }
+      },
       [self](tick_atom) {
         load(self);
+        retry_held(self, self->state.held.size());
         self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
       },
       [self](load_atom, std::uint64_t generation, rows_ptr& rows) {
         auto& st = self->state;
         st.loading = false;
-        caf::actor me = caf::actor_cast<caf::actor>(self);
+        const persistence::timestamp now = now_ms();
         for (persistence::outbox_row& row : *rows) {
           // Marked while this load was reading: the row is stale, not pending.
           if (auto it = st.settled.find(row.id);
               it != st.settled.end() && it->second >= generation) {
             continue;
           }
+          if (announced(st, row, now)) continue;  // its announcement delivers it
           if (!st.in_flight.insert(row.id).second) continue;
-          persistence::outbox_row copy = row;
-          st.deliver(row, [me, copy](delivery_result r) mutable {
-            caf::anon_send(me, done_atom::value, delivered_msg{std::move(copy), std::move(r)});
-          });
+          // Never tried, yet not announced: committed before a restart (whose crash may have cut
+          // a send short), or announced so long ago that the announcement may have lost.
+          if (row.attempts == 0) row.maybe_sent = true;
+          start_delivery(self, std::move(row));
         }
         // Loads end in order: later results reflect every mark settled before this one started.
         std::erase_if(st.settled, [generation](const auto& kv) { return kv.second < generation; });
@@ -133,12 +191,17 @@ caf::behavior outbox_behavior(self_ptr self, std::shared_ptr<persistence::read_p
       },
       [self](done_atom, delivered_msg& m) {
         auto& st = self->state;
-        if (m.result.deferred) {  // not an attempt: nothing to mark, a later load retries
-          st.in_flight.erase(m.row.id);
-          st.settled[m.row.id] = st.loads_started;
+        if (m.result.deferred) {  // not an attempt: nothing to mark
           ++st.deferred;
+          if (announced(st, m.row, now_ms()) && st.held.size() < max_held) {
+            st.held.push_back(std::move(m.row));  // loads leave it alone: kept here
+            return;
+          }
+          st.in_flight.erase(m.row.id);  // a later load retries
+          st.settled[m.row.id] = st.loads_started;
           return;
         }
+        retry_held(self, 1);  // a delivery finished: the gateway may have room again
         const int attempts = m.row.attempts + 1;
         std::string status = "pending";
         if (m.result.delivered) {

@@ -1,10 +1,13 @@
 #pragma once
 // Delivers the outbox: every reply, private note and handoff committed by a conversation
 // is sent by this actor and marked delivered, retried with backoff when delivery fails.
-// A crash between sending and marking is resolved by the delivery itself (the Chatwoot
-// gateway looks for the reply before sending again), so nothing is sent twice.
-//   (kick_atom)   new entries were committed
-//   (tick_atom)   periodic retry (self-scheduled)
+// New entries come announced by the conversation that committed them, so nothing is read to
+// find them; loads (every second) find retries and entries committed before a restart. A crash
+// between sending and marking is resolved by the delivery itself (the Chatwoot gateway looks
+// for the reply before sending again: outbox_row::maybe_sent), so nothing is sent twice.
+//   (deliver_atom, outbox_rows_ptr)  entries just committed (new ones only)
+//   (kick_atom)                      load pending entries now
+//   (tick_atom)                      periodic load (self-scheduled)
 
 #include <caf/fwd.hpp>
 #include <functional>

@@ -47,6 +47,7 @@ struct apply_result {
   apply_outcome outcome = apply_outcome::inserted;
   std::vector<std::int64_t> notification_ids;  // in the order of change_set::notifications
   std::vector<std::int64_t> trace_seqs;        // the seq each trace row got
+  std::vector<bool> outbox_inserted;  // per change_set::outbox row: new (not already there)
 };
 
 }  // namespace frontdesk::persistence

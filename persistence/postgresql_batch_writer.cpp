@@ -219,8 +219,9 @@ struct expectation {
     event,
     trace_seq,
     notification_id,
-    event_batch,  // the dedupe keys of the events the multi-row insert stored
-    trace_batch,  // (conversation_id, seq) of each row of the multi-row trace insert
+    outbox_insert,  // whether the row was new (the insert does nothing for a known id)
+    event_batch,    // the dedupe keys of the events the multi-row insert stored
+    trace_batch,    // (conversation_id, seq) of each row of the multi-row trace insert
   } what = kind::ignore;
 };
 
@@ -324,8 +325,9 @@ void send_set_body(pipeline& p, const change_set& set, std::size_t index, bool c
     p.send("fdw_insert_audit", {index}, a.at, a.actor, a.action, a.target, a.before, a.after);
   }
   for (const auto& o : set.outbox) {
-    p.send("fdw_insert_outbox", {index}, o.id, o.conversation_id, o.draft_version, o.kind,
-           o.payload, o.status, o.attempts, o.created_at, o.delivered_at, o.external_id);
+    p.send("fdw_insert_outbox", {index, kind::outbox_insert}, o.id, o.conversation_id,
+           o.draft_version, o.kind, o.payload, o.status, o.attempts, o.created_at, o.delivered_at,
+           o.external_id);
   }
   for (const auto& t : set.timer_upserts) {
     p.send("fdw_upsert_timer", {index}, t.conversation_id, t.name, t.due_at, t.epoch, t.fired);
@@ -570,6 +572,10 @@ result<std::vector<apply_result>> postgresql_batch_writer::apply(
           results[slot->second.first].trace_seqs[slot->second.second] =
               std::strtoll(PQgetvalue(r, row, 1), nullptr, 10);
         }
+        return;
+      }
+      if (e.what == kind::outbox_insert) {
+        results[e.set].outbox_inserted.push_back(std::string_view(PQcmdTuples(r)) == "1");
         return;
       }
       if (e.what == kind::ignore || e.what == kind::event || PQntuples(r) != 1) return;

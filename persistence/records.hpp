@@ -141,6 +141,9 @@ struct outbox_row {
   timestamp created_at{};
   std::optional<timestamp> delivered_at;
   std::optional<std::string> external_id;
+  /// Not stored. Set by the outbox when an earlier send may have reached the recipient without
+  /// being recorded (a crash, or a late announcement): the delivery looks before sending.
+  bool maybe_sent = false;
   bool operator==(const outbox_row&) const = default;
 };
 

@@ -784,6 +784,7 @@ class sqlite_store final : public store {
       s.bind_borrowed(o.id, o.conversation_id, o.draft_version, o.kind, o.payload, o.status,
                       o.attempts, o.created_at, o.delivered_at, o.external_id)
           .run();
+      out.outbox_inserted.push_back(sqlite3_changes(c.handle()) == 1);
     }
     for (const auto& t : set.timer_upserts) {
       statement s(c, sql::upsert_timer);

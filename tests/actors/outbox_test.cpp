@@ -301,3 +301,133 @@ TEST(outbox_actor, a_reply_given_up_on_is_marked_failed_and_operators_are_told) 
 
 }  // namespace
 }  // namespace frontdesk::actors::testing
+
+namespace frontdesk::actors::testing {
+namespace {
+
+/// Stops the actor when the test ends, failed assertions included (the system waits for it).
+struct stop_on_exit {
+  caf::actor actor;
+  ~stop_on_exit() { caf::anon_send_exit(actor, caf::exit_reason::user_shutdown); }
+};
+
+/// Records what the outbox hands to delivery; defers the first `defer` calls.
+struct delivery_log {
+  std::mutex mutex;
+  std::vector<outbox_row> rows;
+  std::atomic<int> defer{0};
+
+  delivery_fn fn() {
+    return [this](const outbox_row& row, std::function<void(delivery_result)> done) {
+      if (defer.fetch_sub(1) > 0) {
+        delivery_result r;
+        r.error = "saturated";
+        r.deferred = true;
+        return done(r);
+      }
+      {
+        std::lock_guard lock(mutex);
+        rows.push_back(row);
+      }
+      done({true, false, "sent", {}});
+    };
+  }
+  std::size_t count() {
+    std::lock_guard lock(mutex);
+    return rows.size();
+  }
+};
+
+outbox_row committed_now(store& st, std::string id) {
+  outbox_row o{std::move(id),
+               9,
+               1,
+               "private_note",
+               R"({"content":"hi"})",
+               "pending",
+               0,
+               std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()),
+               std::nullopt,
+               std::nullopt};
+  change_set cs;
+  cs.outbox.push_back(o);
+  EXPECT_TRUE(st.apply({cs}));
+  return o;
+}
+
+void announce(const caf::actor& outbox, const outbox_row& row) {
+  caf::anon_send(outbox, deliver_atom::value,
+                 outbox_rows_ptr{std::make_shared<std::vector<outbox_row>>(1, row)});
+}
+
+bool pending_empty(store& st) {
+  auto p = st.pending_outbox(10);
+  return p && p->empty();
+}
+
+TEST(outbox_actor, entries_from_before_the_start_are_loaded_and_looked_for_first) {
+  // A crash may have cut their send short after the recipient had it.
+  outbox_rig rig({{"reply:3:1", 3, "public_reply"}});
+  delivery_log log;
+  caf::actor outbox = spawn_outbox(*rig.sys, rig.reads, log.fn());
+  stop_on_exit stop{outbox};
+  caf::anon_send(outbox, kick_atom::value);
+  ASSERT_TRUE(eventually([&] { return pending_empty(*rig.st); }));
+  std::lock_guard lock(log.mutex);
+  ASSERT_EQ(log.rows.size(), 1u);
+  EXPECT_EQ(log.rows[0].id, "reply:3:1");
+  EXPECT_TRUE(log.rows[0].maybe_sent);
+}
+
+TEST(outbox_actor, an_announcement_of_an_entry_loads_own_is_ignored) {
+  // Committed before the start (or announced past the grace period): a load may be sending it,
+  // so the announcement must not send it as never tried.
+  outbox_rig rig({{"note:4:1", 4, "private_note"}});
+  delivery_log log;
+  caf::actor outbox = spawn_outbox(*rig.sys, rig.reads, log.fn());
+  stop_on_exit stop{outbox};
+  announce(outbox, rig.st->pending_outbox(10).value().at(0));
+  ASSERT_TRUE(eventually([&] { return pending_empty(*rig.st); }));  // the periodic load sends it
+  std::lock_guard lock(log.mutex);
+  ASSERT_EQ(log.rows.size(), 1u);
+  EXPECT_TRUE(log.rows[0].maybe_sent);
+}
+
+TEST(outbox_actor, a_new_entry_is_delivered_from_its_announcement_and_loads_leave_it_alone) {
+  outbox_rig rig({});
+  delivery_log log;
+  caf::actor outbox = spawn_outbox(*rig.sys, rig.reads, log.fn());
+  stop_on_exit stop{outbox};
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // committed after the start
+  const outbox_row row = committed_now(*rig.st, "note:9:1");
+  // Loads see it pending, but its announcement may be on its way: they leave it.
+  for (int i = 0; i < 5; ++i) {
+    caf::anon_send(outbox, kick_atom::value);
+    std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  }
+  EXPECT_EQ(log.count(), 0u);
+  announce(outbox, row);
+  ASSERT_TRUE(eventually([&] { return pending_empty(*rig.st); }));
+  announce(outbox, row);  // announced again (it was not): still sent once
+  caf::anon_send(outbox, kick_atom::value);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // and a periodic load
+  std::lock_guard lock(log.mutex);
+  ASSERT_EQ(log.rows.size(), 1u);
+  EXPECT_FALSE(log.rows[0].maybe_sent);
+}
+
+TEST(outbox_actor, an_announced_entry_the_gateway_had_no_room_for_is_kept_and_sent) {
+  outbox_rig rig({});
+  delivery_log log;
+  log.defer = 3;
+  caf::actor outbox = spawn_outbox(*rig.sys, rig.reads, log.fn());
+  stop_on_exit stop{outbox};
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  announce(outbox, committed_now(*rig.st, "note:9:2"));
+  // Loads leave it alone (announced, never tried): only the outbox's own retries send it.
+  ASSERT_TRUE(eventually([&] { return pending_empty(*rig.st); }));
+  EXPECT_EQ(log.count(), 1u);
+}
+
+}  // namespace
+}  // namespace frontdesk::actors::testing

@@ -392,11 +392,15 @@ TEST_P(store_contract, outbox_inserts_once_and_tracks_delivery) {
   const outbox_row o = testing::sample_reply(7, 2, 100);
   change_set set;
   set.outbox = {o};
-  apply_ok({set});
+  // Each set says which of its entries were new: only those are announced to the outbox.
+  EXPECT_EQ(apply_ok({set}).at(0).outbox_inserted, std::vector<bool>{true});
   change_set again;
   again.outbox = {o};
   again.outbox[0].payload = R"({"content":"SECOND"})";
-  apply_ok({again, again});
+  const auto repeated = apply_ok({again, again});
+  ASSERT_EQ(repeated.size(), 2u);
+  EXPECT_EQ(repeated[0].outbox_inserted, std::vector<bool>{false});
+  EXPECT_EQ(repeated[1].outbox_inserted, std::vector<bool>{false});
   outbox_row other = o;
   other.id = "note:7:2";
   other.kind = "private_note";
