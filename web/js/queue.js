@@ -89,7 +89,9 @@ export class QueueView {
   // ---------- data ----------
 
   async load() {
+    this.listEl.setAttribute('aria-busy', 'true');  // screen readers (and tests) know it is loading
     const results = await Promise.all(STATUSES.map((s) => this.loadStatus(s).catch((e) => e)));
+    this.listEl.setAttribute('aria-busy', 'false');
     const failure = results.find((r) => r instanceof Error);
     if (failure) {
       if (failure.status === 401) return this.onUnauthorized();

@@ -47,6 +47,8 @@ async function signIn(page, srv, who = TOKENS.operator, { live = true } = {}) {
   await page.getByLabel('Operator token').fill(who.token);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('#role-badge', { hasText: who.role }).waitFor();
+  // Every status loaded: a late page of the first load cannot overwrite what the test does next.
+  await page.locator('#queue-list[aria-busy="false"]').waitFor({ state: 'attached' });
   if (live) await page.locator('#connection[data-state="live"]').waitFor({ timeout: 10000 });
 }
 
