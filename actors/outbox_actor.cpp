@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <deque>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -36,9 +35,6 @@ using done_atom = caf::atom_constant<caf::atom("done")>;
 /// a load delivering it too could send it twice. Past this, a load delivers it after looking
 /// for it at the recipient (an announcement lost with a failed conversation actor).
 constexpr std::chrono::seconds announcement_grace{60};
-/// Announced entries the gateway had no room for, kept in memory (loads leave them alone);
-/// past this many, the rest are left to loads.
-constexpr std::size_t max_held = 4096;
 
 struct outbox_state {
   static constexpr const char* name = "outbox";
@@ -52,9 +48,10 @@ struct outbox_state {
   /// Entries committed before this moment were not announced to this actor: loads deliver
   /// them, looking first (a crash may have cut their send short).
   persistence::timestamp started_at{};
-  /// Announced entries deferred by the gateway (still in in_flight), tried again as
-  /// deliveries finish and on every tick.
-  std::deque<persistence::outbox_row> held;
+  /// Announced entries not sent yet, left to loads: the gateway had no room for them, or they
+  /// came while others waited (they queue behind them, in the store's order). Their
+  /// announcement is spent, so a load may send them young.
+  std::unordered_set<std::string> backlog;
   /// Loads are numbered as they start (one at a time, so they end in order). A row settled
   /// (marked) while load N was reading may still be pending in N's result: `settled` keeps,
   /// per row, the number of the last load started before its mark finished, and a load's
@@ -113,16 +110,6 @@ void start_delivery(self_ptr self, persistence::outbox_row row) {
   });
 }
 
-/// Tries up to `n` held entries again.
-void retry_held(self_ptr self, std::size_t n) {
-  auto& st = self->state;
-  for (; n > 0 && !st.held.empty(); --n) {
-    persistence::outbox_row row = std::move(st.held.front());
-    st.held.pop_front();
-    start_delivery(self, std::move(row));
-  }
-}
-
 void load(self_ptr self) {
   auto& st = self->state;
   if (st.loading) {
@@ -153,16 +140,22 @@ caf::behavior outbox_behavior(self_ptr self, std::shared_ptr<persistence::read_p
       [self](deliver_atom, rows_ptr& rows) {
         auto& st = self->state;
         const persistence::timestamp now = now_ms();
+        bool queued = false;
         for (persistence::outbox_row& row : *rows) {
           // Past the grace period a load may have delivered it already: loads own it.
           if (!announced(st, row, now) || st.settled.contains(row.id)) continue;
-          if (!st.in_flight.insert(row.id).second) continue;
+          if (st.in_flight.contains(row.id)) continue;
+          if (!st.backlog.empty()) {  // others wait: this one goes behind them
+            queued = st.backlog.insert(row.id).second || queued;
+            continue;
+          }
+          st.in_flight.insert(row.id);
           start_delivery(self, std::move(row));
         }
+        if (queued) load(self);
       },
       [self](tick_atom) {
         load(self);
-        retry_held(self, self->state.held.size());
         self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
       },
       [self](load_atom, std::uint64_t generation, rows_ptr& rows) {
@@ -175,11 +168,13 @@ caf::behavior outbox_behavior(self_ptr self, std::shared_ptr<persistence::read_p
               it != st.settled.end() && it->second >= generation) {
             continue;
           }
-          if (announced(st, row, now)) continue;  // its announcement delivers it
+          const bool spent = st.backlog.contains(row.id);   // announced, not sent
+          if (!spent && announced(st, row, now)) continue;  // its announcement delivers it
           if (!st.in_flight.insert(row.id).second) continue;
+          st.backlog.erase(row.id);
           // Never tried, yet not announced: committed before a restart (whose crash may have cut
           // a send short), or announced so long ago that the announcement may have lost.
-          if (row.attempts == 0) row.maybe_sent = true;
+          if (row.attempts == 0 && !spent) row.maybe_sent = true;
           start_delivery(self, std::move(row));
         }
         // Loads end in order: later results reflect every mark settled before this one started.
@@ -193,15 +188,12 @@ caf::behavior outbox_behavior(self_ptr self, std::shared_ptr<persistence::read_p
         auto& st = self->state;
         if (m.result.deferred) {  // not an attempt: nothing to mark
           ++st.deferred;
-          if (announced(st, m.row, now_ms()) && st.held.size() < max_held) {
-            st.held.push_back(std::move(m.row));  // loads leave it alone: kept here
-            return;
-          }
+          if (announced(st, m.row, now_ms())) st.backlog.insert(m.row.id);
           st.in_flight.erase(m.row.id);  // a later load retries
           st.settled[m.row.id] = st.loads_started;
           return;
         }
-        retry_held(self, 1);  // a delivery finished: the gateway may have room again
+        if (!st.backlog.empty()) load(self);  // a delivery finished: the gateway has room
         const int attempts = m.row.attempts + 1;
         std::string status = "pending";
         if (m.result.delivered) {

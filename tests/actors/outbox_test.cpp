@@ -408,12 +408,31 @@ TEST(outbox_actor, a_new_entry_is_delivered_from_its_announcement_and_loads_leav
   EXPECT_EQ(log.count(), 0u);
   announce(outbox, row);
   ASSERT_TRUE(eventually([&] { return pending_empty(*rig.st); }));
-  announce(outbox, row);  // announced again (it was not): still sent once
   caf::anon_send(outbox, kick_atom::value);
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // and a periodic load
   std::lock_guard lock(log.mutex);
   ASSERT_EQ(log.rows.size(), 1u);
   EXPECT_FALSE(log.rows[0].maybe_sent);
+}
+
+TEST(outbox_actor, while_entries_wait_for_room_a_new_one_queues_behind_them) {
+  outbox_rig rig({});
+  delivery_log log;
+  log.defer = 1;
+  caf::actor outbox = spawn_outbox(*rig.sys, rig.reads, log.fn());
+  stop_on_exit stop{outbox};
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  announce(outbox, committed_now(*rig.st, "note:9:3"));  // deferred: it waits
+  ASSERT_TRUE(eventually([&] { return log.defer.load() <= 0; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the deferral is heard
+  announce(outbox, committed_now(*rig.st, "note:9:4"));
+  ASSERT_TRUE(eventually([&] { return pending_empty(*rig.st); }));
+  std::lock_guard lock(log.mutex);
+  ASSERT_EQ(log.rows.size(), 2u);
+  EXPECT_EQ(log.rows[0].id, "note:9:3");  // the store's order: oldest first
+  EXPECT_EQ(log.rows[1].id, "note:9:4");
+  EXPECT_FALSE(log.rows[0].maybe_sent);  // it was never sent
+  EXPECT_FALSE(log.rows[1].maybe_sent);
 }
 
 TEST(outbox_actor, an_announced_entry_the_gateway_had_no_room_for_is_kept_and_sent) {
