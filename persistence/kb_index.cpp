@@ -25,10 +25,6 @@ constexpr std::string_view memory_prefix = "memory:";
 /// A chunk containing this many of the question's terms has full term coverage.
 constexpr std::size_t full_coverage_terms = 3;
 
-kb_index_error db_error(sqlite3* db, std::string_view what) {
-  return kb_index_error{std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "no database")};
-}
-
 /// RAII prepared statement.
 class statement {
  public:
@@ -242,11 +238,12 @@ struct kb_index::impl {
   expected<void, kb_index_error> remove_source(std::string_view source) {
     statement del_chunks(db, "DELETE FROM kb_chunks WHERE source = ?1");
     statement del_source(db, "DELETE FROM kb_sources WHERE source = ?1");
-    if (!del_chunks.ok() || !del_source.ok()) return unexpected{db_error(db, "prepare delete")};
+    if (!del_chunks.ok() || !del_source.ok())
+      return unexpected{kb_sqlite_error(db, "prepare delete")};
     del_chunks.bind(1, source);
     del_source.bind(1, source);
     if (del_chunks.step() != SQLITE_DONE || del_source.step() != SQLITE_DONE)
-      return unexpected{db_error(db, "delete source")};
+      return unexpected{kb_sqlite_error(db, "delete source")};
     return {};
   }
 
@@ -266,7 +263,7 @@ struct kb_index::impl {
                  "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(source) DO UPDATE SET "
                  "article_id = excluded.article_id, mtime_ns = excluded.mtime_ns, "
                  "size = excluded.size, error = excluded.error");
-    if (!up.ok()) return unexpected{db_error(db, "prepare source upsert")};
+    if (!up.ok()) return unexpected{kb_sqlite_error(db, "prepare source upsert")};
     up.bind(1, source);
     if (article_id)
       up.bind(2, *article_id);
@@ -278,7 +275,7 @@ struct kb_index::impl {
       up.bind(5, *error);
     else
       up.bind_null(5);
-    if (up.step() != SQLITE_DONE) return unexpected{db_error(db, "upsert source")};
+    if (up.step() != SQLITE_DONE) return unexpected{kb_sqlite_error(db, "upsert source")};
     return {};
   }
 
@@ -287,7 +284,7 @@ struct kb_index::impl {
     statement ins(db,
                   "INSERT INTO kb_chunks(source, article_id, version, title, section, body) "
                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!ins.ok()) return unexpected{db_error(db, "prepare chunk insert")};
+    if (!ins.ok()) return unexpected{kb_sqlite_error(db, "prepare chunk insert")};
     for (const auto& chunk : domain::chunk_article(article)) {
       ins.reset();
       ins.bind(1, source);
@@ -296,7 +293,7 @@ struct kb_index::impl {
       ins.bind(4, article.title);
       ins.bind(5, chunk.section);
       ins.bind(6, chunk.text);
-      if (ins.step() != SQLITE_DONE) return unexpected{db_error(db, "insert chunk")};
+      if (ins.step() != SQLITE_DONE) return unexpected{kb_sqlite_error(db, "insert chunk")};
     }
     return {};
   }
@@ -372,7 +369,7 @@ struct kb_index::impl {
       statement q(db,
                   "SELECT source, mtime_ns, size, error IS NOT NULL FROM kb_sources "
                   "WHERE source NOT LIKE 'memory:%'");
-      if (!q.ok()) return unexpected{db_error(db, "prepare source list")};
+      if (!q.ok()) return unexpected{kb_sqlite_error(db, "prepare source list")};
       while (q.step() == SQLITE_ROW)
         known.emplace(q.text(0), known_source{q.integer(1), q.integer(2), q.integer(3) != 0});
     }
@@ -467,7 +464,7 @@ struct kb_index::impl {
     idf.reserve(terms.size());
     statement& lookup =
         prepared(term_lookup, "SELECT rowid FROM kb_chunks WHERE kb_chunks MATCH ?1");
-    if (!lookup.ok()) return unexpected{db_error(db, "prepare term lookup")};
+    if (!lookup.ok()) return unexpected{kb_sqlite_error(db, "prepare term lookup")};
     for (const auto& term : terms) {
       term_rows tr;
       tr.phrase = quote_phrase(term);
@@ -477,7 +474,7 @@ struct kb_index::impl {
       while ((rc = lookup.step()) == SQLITE_ROW) tr.rows.insert(lookup.integer(0));
       if (rc != SQLITE_DONE) {
         lookup.reset();
-        return unexpected{db_error(db, "term lookup")};
+        return unexpected{kb_sqlite_error(db, "term lookup")};
       }
       idf.push_back(term_idf(n, tr.rows.size()));
       found.push_back(std::move(tr));
@@ -491,12 +488,11 @@ struct kb_index::impl {
     std::vector<ranked_chunk> out;
     if (match.empty()) return out;
     const coverage_scale scale(idf, n);
-    // bm25's column weights are kb_column_weight's (unindexed columns first).
-    statement& q =
-        prepared(search,
-                 "SELECT rowid, bm25(kb_chunks, 0.0, 0.0, 0.0, 2.0, 2.0, 1.0) AS score "
-                 "FROM kb_chunks WHERE kb_chunks MATCH ?1 ORDER BY score, rowid LIMIT ?2");
-    if (!q.ok()) return unexpected{db_error(db, "prepare search")};
+    static const std::string sql = "SELECT rowid, " + kb_bm25_call() +
+                                   " AS score FROM kb_chunks WHERE kb_chunks MATCH ?1 "
+                                   "ORDER BY score, rowid LIMIT ?2";
+    statement& q = prepared(search, sql);
+    if (!q.ok()) return unexpected{kb_sqlite_error(db, "prepare search")};
     q.reset();
     q.bind(1, match);
     q.bind(2, static_cast<std::int64_t>(limit));
@@ -514,7 +510,7 @@ struct kb_index::impl {
     }
     const bool done = rc == SQLITE_DONE;
     q.reset();  // a kept statement must not hold its read transaction open
-    if (!done) return unexpected{db_error(db, "search")};
+    if (!done) return unexpected{kb_sqlite_error(db, "search")};
     return out;
   }
 
@@ -536,7 +532,7 @@ expected<kb_index, kb_index_error> kb_index::open(const std::string& db_path,
   p->options = options;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(db_path.c_str(), &p->db, flags, nullptr) != SQLITE_OK)
-    return unexpected{db_error(p->db, "open " + db_path)};
+    return unexpected{kb_sqlite_error(p->db, "open " + db_path)};
   sqlite3_busy_timeout(p->db, 5000);
   if (auto r = p->create_schema(); !r) return unexpected{r.error()};
   {
@@ -565,12 +561,12 @@ expected<kb_refresh_report, kb_index_error> kb_index::index_folder(const fs::pat
                  "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     if (!up.ok()) {
       (void)impl_->exec("ROLLBACK");
-      return unexpected{db_error(impl_->db, "prepare meta")};
+      return unexpected{kb_sqlite_error(impl_->db, "prepare meta")};
     }
     up.bind(1, canonical.string());
     if (up.step() != SQLITE_DONE) {
       (void)impl_->exec("ROLLBACK");
-      return unexpected{db_error(impl_->db, "store folder")};
+      return unexpected{kb_sqlite_error(impl_->db, "store folder")};
     }
     if (auto r = impl_->exec("COMMIT"); !r) return unexpected{r.error()};
     impl_->folder = canonical;
@@ -642,7 +638,7 @@ expected<std::vector<domain::knowledge_passage>, kb_index_error> kb_index::query
   statement& read = impl_->prepared(
       impl_->passage,
       "SELECT article_id, version, title, section, body FROM kb_chunks WHERE rowid = ?1");
-  if (!read.ok()) return unexpected{db_error(impl_->db, "prepare passage")};
+  if (!read.ok()) return unexpected{kb_sqlite_error(impl_->db, "prepare passage")};
   for (const auto& c : candidates) {
     if (out.size() >= top_k) break;
     if (c.relevance < min_relevance) break;
@@ -650,7 +646,7 @@ expected<std::vector<domain::knowledge_passage>, kb_index_error> kb_index::query
     read.bind(1, c.rowid);
     if (read.step() != SQLITE_ROW) {
       read.reset();
-      return unexpected{db_error(impl_->db, "read passage")};
+      return unexpected{kb_sqlite_error(impl_->db, "read passage")};
     }
     domain::knowledge_passage p;
     p.article_id = read.text(0);

@@ -5,10 +5,6 @@
 namespace frontdesk::persistence {
 namespace {
 
-kb_index_error sqlite_error(sqlite3* db, std::string_view what) {
-  return kb_index_error{std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "no database")};
-}
-
 fts5_api* fts5_of(sqlite3* db) {
   fts5_api* api = nullptr;
   sqlite3_stmt* stmt = nullptr;
@@ -37,7 +33,7 @@ kb_query_tokenizer::~kb_query_tokenizer() = default;
 
 expected<kb_query_tokenizer, kb_index_error> kb_query_tokenizer::open(sqlite3* db) {
   fts5_api* api = fts5_of(db);
-  if (!api) return unexpected{sqlite_error(db, "fts5 api")};
+  if (!api) return unexpected{kb_sqlite_error(db, "fts5 api")};
   auto p = std::make_unique<impl>();
   void* context = nullptr;
   if (api->xFindTokenizer(api, "porter", &context, &p->methods) != SQLITE_OK)
@@ -62,10 +58,24 @@ expected<std::vector<std::string>, kb_index_error> kb_query_tokenizer::tokens(
   return out;
 }
 
+kb_index_error kb_sqlite_error(sqlite3* db, std::string_view what) {
+  return kb_index_error{std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "no database")};
+}
+
 double kb_column_weight(std::string_view column) noexcept {
-  if (column == "title" || column == "section") return 2.0;
-  if (column == "body") return 1.0;
+  for (const kb_column& c : kb_columns) {
+    if (c.name == column) return c.weight;
+  }
   return 0.0;
+}
+
+const std::string& kb_bm25_call() {
+  static const std::string call = [] {
+    std::string s = "bm25(kb_chunks";
+    for (const kb_column& c : kb_columns) s += ", " + std::to_string(c.weight);
+    return s + ")";
+  }();
+  return call;
 }
 
 expected<std::optional<domain::bm25_index>, kb_index_error> load_kb_ranking(
@@ -74,12 +84,12 @@ expected<std::optional<domain::bm25_index>, kb_index_error> load_kb_ranking(
                    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.kb_chunk_tokens "
                    "USING fts5vocab(main, kb_chunks, instance)",
                    nullptr, nullptr, nullptr) != SQLITE_OK)
-    return unexpected{sqlite_error(db, "token view")};
+    return unexpected{kb_sqlite_error(db, "token view")};
   domain::bm25_index index;
   auto each_row = [&](const char* sql, auto&& row) -> expected<bool, kb_index_error> {
     sqlite3_stmt* stmt = nullptr;
     if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK)
-      return unexpected{sqlite_error(db, "prepare ranking load")};
+      return unexpected{kb_sqlite_error(db, "prepare ranking load")};
     int rc = SQLITE_ROW;
     bool complete = true;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -90,7 +100,7 @@ expected<std::optional<domain::bm25_index>, kb_index_error> load_kb_ranking(
     }
     const bool failed = complete && rc != SQLITE_DONE;
     sqlite3_finalize(stmt);
-    if (failed) return unexpected{sqlite_error(db, "ranking load")};
+    if (failed) return unexpected{kb_sqlite_error(db, "ranking load")};
     return complete;
   };
   // Every row counts in N and in the mean length, even one without a token.

@@ -2,6 +2,7 @@
 // and FTS5's own tokenizer for questions, so ranking in memory gives what bm25() gives.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -35,9 +36,27 @@ class kb_query_tokenizer {
   std::unique_ptr<impl> impl_;
 };
 
-/// Column weights of the ranking, as bm25() is called with them (unindexed columns hold no
-/// tokens): title 2, section 2, body 1.
+/// kb_chunks' columns in order, with their ranking weights (unindexed columns hold no tokens).
+/// Both rankings take their weights from here.
+struct kb_column {
+  std::string_view name;
+  double weight = 0;
+};
+inline constexpr std::array<kb_column, 6> kb_columns{{{"source", 0.0},
+                                                      {"article_id", 0.0},
+                                                      {"version", 0.0},
+                                                      {"title", 2.0},
+                                                      {"section", 2.0},
+                                                      {"body", 1.0}}};
+
+/// The weight of a column of kb_chunks by name (0 for an unknown one).
 double kb_column_weight(std::string_view column) noexcept;
+
+/// "bm25(kb_chunks, w1, ..., w6)" with kb_columns' weights, for the ranking in SQLite.
+const std::string& kb_bm25_call();
+
+/// An error of a SQLite call on the index: `what` and SQLite's message.
+kb_index_error kb_sqlite_error(sqlite3* db, std::string_view what);
 
 /// Every token of kb_chunks (from fts5vocab), weighted by column. nullopt when the index holds
 /// more than `max_occurrences` tokens: it then stays ranked in SQLite.
