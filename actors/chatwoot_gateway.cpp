@@ -368,8 +368,7 @@ void deliver_reply(const core_ptr& c, const persistence::outbox_row& row, done_f
   // A customer waiting for an approved reply goes ahead of notes and labels for agents.
   run_op<post_result>(
       c, "public_reply",
-      checked_post(c, conv, p->content, false, row.id, row.attempts > 0 || row.maybe_sent,
-                   p->after_id),
+      checked_post(c, conv, p->content, false, row.id, row.look_before_sending(), p->after_id),
       [c, row, done, conv, label](const call_result& r, std::optional<post_result> v,
                                   std::optional<chatwoot_error> e) {
         if (auto failed = unless_done(r, v.has_value(), e)) {
@@ -404,7 +403,7 @@ void deliver_note(const core_ptr& c, const persistence::outbox_row& row, done_fn
   }
   run_op<post_result>(c, "private_note",
                       checked_post(c, row.conversation_id, std::move(*note), true, row.id,
-                                   row.attempts > 0 || row.maybe_sent, 0),
+                                   row.look_before_sending(), 0),
                       [c, row, done](const call_result& r, std::optional<post_result> v,
                                      std::optional<chatwoot_error> e) {
                         if (auto failed = unless_done(r, v.has_value(), e)) {
@@ -475,7 +474,7 @@ struct handoff_run : std::enable_shared_from_this<handoff_run> {
     run_op<post_result>(
         c, "handoff_note",
         checked_post(c, row.conversation_id, std::move(text), true, row.id,
-                     row.attempts > 0 || row.maybe_sent, 0),
+                     row.look_before_sending(), 0),
         [self](const call_result& r, std::optional<post_result> v,
                std::optional<chatwoot_error> e) {
           if (auto failed = unless_done(r, v.has_value(), e)) return self->end(std::move(*failed));

@@ -142,8 +142,11 @@ struct outbox_row {
   std::optional<timestamp> delivered_at;
   std::optional<std::string> external_id;
   /// Not stored. Set by the outbox when an earlier send may have reached the recipient without
-  /// being recorded (a crash, or a late announcement): the delivery looks before sending.
+  /// being recorded (a crash, or a late announcement).
   bool maybe_sent = false;
+  /// Whether the delivery must look for an earlier send before sending: tried before (a
+  /// timeout may hide a send that happened), or maybe sent.
+  bool look_before_sending() const noexcept { return attempts > 0 || maybe_sent; }
   bool operator==(const outbox_row&) const = default;
 };
 
