@@ -65,6 +65,10 @@ struct outbox_state {
 
 using self_ptr = caf::stateful_actor<outbox_state>*;
 
+persistence::timestamp now_ms() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
 /// What operators are told when an entry is given up on: a reply a customer will not get
 /// unless someone sends it by hand.
 persistence::notification_row given_up_notification(const persistence::outbox_row& row,
@@ -85,13 +89,8 @@ persistence::notification_row given_up_notification(const persistence::outbox_ro
                                                          {"draft_version", row.draft_version},
                                                          {"attempts", attempts},
                                                          {"error", error}});
-  n.created_at =
-      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  n.created_at = now_ms();
   return n;
-}
-
-persistence::timestamp now_ms() {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
 /// Whether `row` is delivered from its announcement rather than by loads.
