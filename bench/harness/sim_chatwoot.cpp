@@ -217,7 +217,9 @@ struct sim_chatwoot::state {
     }
     if (req.method != "POST") return error_answer(404, "Resource could not be found");
     boost::system::error_code ec;
-    json::value body = json::parse(req.body, ec);
+    // The request is read once and dropped: one arena, not an allocation per value.
+    json::monotonic_resource arena;
+    json::value body = json::parse(req.body, ec, &arena);
     if (ec || !body.is_object()) return error_answer(400, "Invalid JSON body");
     const json::object& obj = body.as_object();
     if (action == "messages") {

@@ -116,7 +116,9 @@ struct sim_llm::state {
       return openai_error(401, "Incorrect API key provided", "invalid_request_error");
     }
     boost::system::error_code ec;
-    json::value body = json::parse(req.body, ec);
+    // The request is read once and dropped: one arena, not an allocation per value.
+    json::monotonic_resource arena;
+    json::value body = json::parse(req.body, ec, &arena);
     if (ec || !body.is_object() || !body.as_object().contains("messages")) {
       with_counts([](auto& c) { ++c.rejected; });
       return openai_error(400, "messages is required", "invalid_request_error");

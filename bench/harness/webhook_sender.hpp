@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,10 @@
 #include "bench/harness/traffic_model.hpp"
 #include "bench/load/latency_histogram.hpp"
 #include "domain/expected.hpp"
+
+namespace boost::json {
+class value;
+}
 
 namespace frontdesk::bench {
 
@@ -23,7 +28,7 @@ class webhook_factory {
                    std::string_view content, std::int64_t unix_seconds) const;
 
  private:
-  std::string fixture_;
+  std::shared_ptr<const boost::json::value> fixture_;  ///< parsed once, copied per message
 };
 
 /// How a webhook answer is counted: "stored", "duplicate", "not_accepted:<reason>",
