@@ -15,8 +15,9 @@ fsm::time_point from_millis(std::int64_t ms) {
   return fsm::time_point(std::chrono::milliseconds(ms));
 }
 
-json::array strings(const std::vector<std::string>& v) {
-  json::array a;
+json::array strings(const std::vector<std::string>& v, const json::storage_ptr& sp) {
+  json::array a(sp);
+  a.reserve(v.size());
   for (const auto& s : v) a.emplace_back(s);
   return a;
 }
@@ -35,12 +36,16 @@ std::string str(const json::object& o, std::string_view k) {
 }  // namespace
 
 std::string encode_snapshot(const conversation_snapshot& s) {
-  json::object info;
+  // Every commit encodes one: the documents are built in one arena and dropped together.
+  unsigned char first_block[4096];
+  json::monotonic_resource arena(first_block, sizeof first_block);
+  const json::storage_ptr sp(&arena);
+  json::object info(11, sp);
   info["contact"] = {
       {"id", s.info.contact.id}, {"name", s.info.contact.name}, {"email", s.info.contact.email}};
   info["channel"] = domain::to_string(s.info.channel);
-  info["labels"] = strings(s.info.labels);
-  json::object attrs;
+  info["labels"] = strings(s.info.labels, sp);
+  json::object attrs(s.info.custom_attributes.size(), sp);
   for (const auto& [k, v] : s.info.custom_attributes) attrs[k] = v;
   info["custom_attributes"] = std::move(attrs);
   info["last_customer_text"] = s.info.last_customer_text;
@@ -52,7 +57,7 @@ std::string encode_snapshot(const conversation_snapshot& s) {
       "{\"fsm\":" + fsm::to_snapshot(s.fsm) + ",\"info\":" + json::serialize(info) + ",\"draft\":";
   if (s.draft) {
     const draft_content& d = *s.draft;
-    json::object o;
+    json::object o(23, sp);
     o["request_id"] = d.request_id;
     o["text"] = d.text;
     o["confidence"] = d.confidence;
@@ -60,7 +65,7 @@ std::string encode_snapshot(const conversation_snapshot& s) {
     o["sources"] = d.sources_json;
     o["tags"] = d.tags_json;
     o["sentiment"] = d.sentiment_json;
-    o["flags"] = strings(d.flags);
+    o["flags"] = strings(d.flags, sp);
     o["drafter_version"] = d.drafter_version;
     o["intent"] = d.intent;
     if (!d.usage_json.empty()) o["usage"] = d.usage_json;

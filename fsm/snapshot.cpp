@@ -26,7 +26,10 @@ std::optional<time_point> read_opt_time(const json::object& o, std::string_view 
 }  // namespace
 
 std::string to_snapshot(const conversation& c) {
-  json::object o;
+  // Written on every commit: the document lives in one arena, dropped at once.
+  unsigned char first_block[2048];
+  json::monotonic_resource arena(first_block, sizeof first_block);
+  json::object o(17, json::storage_ptr(&arena));
   o["v"] = 1;
   o["id"] = c.id;
   o["state"] = to_string(c.current);
@@ -48,7 +51,7 @@ std::string to_snapshot(const conversation& c) {
   o["resolution_clock"] = opt_time(c.resolution_clock);
   o["sla_breached"] = c.sla_breached;
   o["priority_raised"] = c.priority_raised;
-  json::object timers;
+  json::object timers(timer_count, o.storage());
   for (std::size_t i = 0; i < timer_count; ++i) {
     const timer_slot& s = c.timers[i];
     timers[to_string(static_cast<timer_name>(i))] = {{"due", opt_time(s.due)}, {"epoch", s.epoch}};

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <string>
 
+#include "actors/conversation_snapshot.hpp"
 #include "domain/drafter.hpp"
 #include "domain/edit_distance.hpp"
 #include "domain/private_note.hpp"
@@ -250,6 +251,39 @@ void BM_event_codec_round_trip(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_event_codec_round_trip);
+
+/// A conversation's snapshot as every commit writes it: a draft waiting for approval.
+void BM_encode_snapshot(benchmark::State& state) {
+  frontdesk::actors::conversation_snapshot s;
+  s.fsm = must(must(fsm::conversation{4521}, fsm::ev::customer_message{9001}),
+               fsm::ev::triaged{domain::priority::p2, false, ""});
+  s.fsm = must(s.fsm, fsm::ev::draft_ready{s.fsm.draft_request, 0.82});
+  s.info.contact = {77, "Jane Doe", "jane@example.com"};
+  s.info.labels = {"order_status"};
+  s.info.custom_attributes = {{"order_number", "1042"}};
+  s.info.last_customer_text = "Where is my order #1042? It was due Monday.";
+  frontdesk::actors::draft_content d;
+  d.request_id = s.fsm.draft_request;
+  d.text = std::string(600, 'x');
+  d.confidence = 0.82;
+  d.recommended_action = "approve";
+  d.sources_json = R"([{"id":"kb-shipping-times","title":"Shipping times","relevance":0.86}])";
+  d.tags_json = R"(["order_status"])";
+  d.sentiment_json = R"({"score":-0.2,"label":"negative","urgency":"normal"})";
+  d.drafter_version = "openai:bench-model";
+  d.intent = "order_status";
+  d.draft_version = s.fsm.draft_version;
+  d.status = "pending";
+  s.draft = d;
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    std::string text = frontdesk::actors::encode_snapshot(s);
+    bytes = text.size();
+    benchmark::DoNotOptimize(text);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
+}
+BENCHMARK(BM_encode_snapshot);
 
 }  // namespace
 
