@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <future>
 
 #include "actors/chatwoot_payloads.hpp"
 #include "tests/gateways/gateway_fixture.hpp"
@@ -313,6 +314,44 @@ TEST_F(gateway_test, PriorityMapsToChatwootLevels) {
   ASSERT_TRUE(deliver(row_of("priority", conv, R"({"priority":"P3"})")).delivered);
   EXPECT_EQ(server.conversation(conv)->priority.value_or(""), "low");
   EXPECT_EQ(gw->stats().priorities, 2u);
+}
+
+TEST_F(gateway_test, ConnectionsOpenedForABurstServeTheNextBurst) {
+  auto o = test_options(server);
+  o.max_in_flight = 32;
+  o.max_connections = 32;
+  start(o);
+  constexpr int burst = 20;
+  std::vector<std::int64_t> convs;
+  for (int i = 0; i < burst; ++i) convs.push_back(server.add_conversation());
+  // Every note is held 150 ms by Chatwoot, so a burst's calls overlap.
+  auto send_burst = [&](int round) {
+    server.inject(fault{fault_kind::delay, burst, 150ms, "1"});
+    auto fn = gw->delivery();
+    std::vector<std::future<delivery_result>> done;
+    for (int i = 0; i < burst; ++i) {
+      auto p = std::make_shared<std::promise<delivery_result>>();
+      done.push_back(p->get_future());
+      const std::string payload =
+          R"({"draft_version":1,"draft":"Round )" + std::to_string(round) +
+          R"(","confidence":0.8,"recommended_action":"approve","flags":[],"tags":[],"sources":[]})";
+      fn(row_of("private_note", convs[i], payload,
+                "note:" + std::to_string(convs[i]) + ":" + std::to_string(round)),
+         [p](delivery_result r) { p->set_value(std::move(r)); });
+    }
+    for (auto& f : done) {
+      ASSERT_EQ(f.wait_for(30s), std::future_status::ready);
+      const delivery_result r = f.get();
+      EXPECT_TRUE(r.delivered) << r.error;
+    }
+  };
+  send_burst(1);
+  const std::size_t opened = server.accepted_connections();
+  EXPECT_GT(opened, 8u);  // the calls ran side by side, more than a handful of connections
+  send_burst(2);
+  // The second burst found the first burst's connections waiting (no handshake per call).
+  EXPECT_EQ(server.accepted_connections(), opened);
+  for (auto conv : convs) EXPECT_EQ(server.private_notes(conv).size(), 2u);
 }
 
 TEST_F(gateway_test, AfterStopRowsAreKeptForLater) {
