@@ -607,9 +607,6 @@ expected<std::unique_ptr<chatwoot_gateway>, std::string> chatwoot_gateway::start
   ho.extra_ca_pem = options.extra_ca_pem;
   ho.extra_ca_file = options.extra_ca_file;
   ho.max_connections_per_host = options.max_connections;
-  // Busy connections stay open when the calls ebb: a call past the idle limit would close its
-  // connection and the next one open another (a TCP and TLS handshake per call under load).
-  ho.max_idle_per_host = options.max_connections;
   ho.user_agent = "frontdesk-chatwoot";
   try {
     c->http = std::make_unique<io::http_client>(ho);

@@ -501,7 +501,9 @@ void http_client::impl::give_back(std::shared_ptr<connection> conn) {
     return w->use_pooled(std::move(conn));
   }
   auto& list = idle[conn->key];
-  if (list.size() >= options.max_idle_per_host) {
+  const std::size_t keep =
+      options.max_idle_per_host != 0 ? options.max_idle_per_host : options.max_connections_per_host;
+  if (keep != 0 && list.size() >= keep) {
     conn->close();
     release(conn->key);
     return;

@@ -77,7 +77,9 @@ struct http_client_options {
   /// Open connections per origin (busy + idle); further requests wait, within their deadline,
   /// for one to come free. 0 means unlimited.
   std::size_t max_connections_per_host = 32;
-  std::size_t max_idle_per_host = 8;
+  /// Connections kept open between requests; 0 means as many as max_connections_per_host, so
+  /// the connections a burst opened serve the next one instead of a handshake per request.
+  std::size_t max_idle_per_host = 0;
   std::chrono::milliseconds idle_timeout{30000};  // pooled connections older than this are dropped
   std::size_t max_response_bytes = 16 * 1024 * 1024;
   std::string user_agent = "frontdesk";

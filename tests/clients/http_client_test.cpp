@@ -297,6 +297,33 @@ TEST(HttpClient, ConnectionsPerHostAreCappedAndWaitersServedInTurn) {
   }
 }
 
+TEST(HttpClient, ConnectionsABurstOpenedServeTheNextBurst) {
+  test_http_server server(echo);
+  server.start();
+  http_client http;  // the defaults: up to 32 connections, all kept between requests
+  constexpr int n = 20;
+  auto burst = [&] {
+    // Each answer is held 150 ms, so the burst's requests overlap.
+    server.inject(fault{fault_kind::delay, n, 150ms, "1"});
+    std::atomic<int> ok{0}, done{0};
+    std::promise<void> all;
+    for (int i = 0; i < n; ++i) {
+      http.request(get(server.base_url() + "/" + std::to_string(i)), [&](client_outcome out) {
+        if (out && out->status == 200) ++ok;
+        if (++done == n) all.set_value();
+      });
+    }
+    ASSERT_EQ(all.get_future().wait_for(60s), std::future_status::ready);
+    EXPECT_EQ(ok.load(), n);
+  };
+  burst();
+  const std::size_t opened = server.accepted_connections();
+  EXPECT_GT(opened, 8u);
+  burst();
+  EXPECT_EQ(server.accepted_connections(), opened);
+  EXPECT_EQ(http.stats().connections_opened, opened);
+}
+
 TEST(HttpClient, WaitingForASlotRespectsTheDeadline) {
   test_http_server server(echo);
   server.start();
