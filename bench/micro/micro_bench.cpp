@@ -1,6 +1,6 @@
 // Micro-benchmarks of the per-message hot paths: state machine transitions, triage, webhook
 // parse + signature check, draft and private-note formatting, edit distance, event codec,
-// retrieval from the embedded knowledge index.
+// a conversation's snapshot as each commit encodes it, retrieval from the embedded knowledge index.
 //
 //   micro_bench [--benchmark_filter=REGEX] [--benchmark_min_time=0.5s] ...
 //
