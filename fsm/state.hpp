@@ -21,13 +21,13 @@ enum class state : std::uint8_t {
 
 inline constexpr std::size_t state_count = 9;
 
-/// "new", "received", "triaged", ... (the API's names).
 /// Triage or drafting is under way: work is in flight for the conversation (it is never idle,
 /// and a restart re-issues that work).
 constexpr bool work_in_flight(state s) noexcept {
   return s == state::received || s == state::drafting;
 }
 
+/// "new", "received", "triaged", ... (the API's names).
 std::string_view to_string(state s) noexcept;
 std::optional<state> parse_state(std::string_view text) noexcept;
 
