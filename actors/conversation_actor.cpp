@@ -290,11 +290,12 @@ void perform(self_ptr self, const fsm::effects& todo, after_commit cs,
         e);
   }
   for (std::size_t i = 0; i < cs.notifications.size(); ++i) {
-    persistence::notification_row n = cs.notifications[i];
+    persistence::notification_row n = std::move(cs.notifications[i]);
     if (i < applied.notification_ids.size()) n.id = applied.notification_ids[i];
     self->send(svc.bus, publish_atom::value, std::move(n));
   }
   // New outbox entries go to the outbox as committed (an entry already there is not new).
+  if (cs.outbox.empty()) return;  // most transitions: nothing to allocate
   auto fresh = std::make_shared<std::vector<persistence::outbox_row>>();
   for (std::size_t i = 0; i < cs.outbox.size(); ++i) {
     if (i < applied.outbox_inserted.size() && applied.outbox_inserted[i])
