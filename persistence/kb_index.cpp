@@ -109,21 +109,32 @@ double term_idf(std::size_t chunks, std::size_t rows_with_term) {
 /// Coverage of a question by a chunk, from the IDF of the question's terms it contains.
 class coverage_scale {
  public:
-  coverage_scale(const std::vector<double>& idf, std::size_t chunks) {
+  /// `idf`: one per question term, in the question's order.
+  coverage_scale(std::vector<double> idf, std::size_t chunks) : idf_(std::move(idf)) {
     const auto n = static_cast<double>(chunks);
     const double max_idf = std::log(1.0 + (n + 0.5) / 0.5);
     double total_idf = 0;
-    for (double v : idf) total_idf += v;
+    for (double v : idf_) total_idf += v;
     idf_needed_ = std::min(total_idf, max_idf);
-    terms_needed_ = static_cast<double>(std::min<std::size_t>(idf.size(), full_coverage_terms));
+    terms_needed_ = static_cast<double>(std::min<std::size_t>(idf_.size(), full_coverage_terms));
   }
-  double coverage(double matched_idf, double matched_terms) const {
+  /// `holds(i)`: whether the chunk contains the question's term i.
+  template <class Holds>
+  double coverage(Holds&& holds) const {
+    double matched_idf = 0;
+    double matched_terms = 0;
+    for (std::size_t i = 0; i < idf_.size(); ++i) {
+      if (!holds(i)) continue;
+      matched_idf += idf_[i];
+      matched_terms += 1;
+    }
     const double idf_coverage = idf_needed_ > 0 ? std::min(1.0, matched_idf / idf_needed_) : 0.0;
     const double term_coverage = std::min(1.0, matched_terms / terms_needed_);
     return 0.7 * term_coverage + 0.3 * idf_coverage;
   }
 
  private:
+  std::vector<double> idf_;
   double idf_needed_ = 0;
   double terms_needed_ = 1;
 };
@@ -443,17 +454,12 @@ struct kb_index::impl {
       tokens.push_back(t->empty() ? std::string() : std::move(t->front()));
       idf.push_back(term_idf(n, memory.rows_with(tokens.back())));
     }
-    const coverage_scale scale(idf, n);
+    const coverage_scale scale(std::move(idf), n);
     std::vector<ranked_chunk> out;
     for (const auto& m : memory.search(tokens, limit)) {
-      double matched_idf = 0;
-      double matched_terms = 0;
-      for (std::size_t i = 0; i < idf.size(); ++i) {
-        if ((m.phrases >> i & 1U) == 0) continue;
-        matched_idf += idf[i];
-        matched_terms += 1;
-      }
-      out.push_back(ranked_chunk{m.row, m.score, scale.coverage(matched_idf, matched_terms), 0});
+      const double coverage =
+          scale.coverage([&](std::size_t i) { return (m.phrases >> i & 1U) != 0; });
+      out.push_back(ranked_chunk{m.row, m.score, coverage, 0});
     }
     return std::optional<std::vector<ranked_chunk>>{std::move(out)};
   }
@@ -494,7 +500,7 @@ struct kb_index::impl {
     }
     std::vector<ranked_chunk> out;
     if (match.empty()) return out;
-    const coverage_scale scale(idf, n);
+    const coverage_scale scale(std::move(idf), n);
     static const std::string sql = "SELECT rowid, " + kb_bm25_call() +
                                    " AS score FROM kb_chunks WHERE kb_chunks MATCH ?1 "
                                    "ORDER BY score, rowid LIMIT ?2";
@@ -506,14 +512,9 @@ struct kb_index::impl {
     int rc = SQLITE_ROW;
     while ((rc = q.step()) == SQLITE_ROW) {
       const std::int64_t row = q.integer(0);
-      double matched_idf = 0;
-      double matched_terms = 0;
-      for (std::size_t i = 0; i < found.size(); ++i) {
-        if (!found[i].rows.contains(row)) continue;
-        matched_idf += idf[i];
-        matched_terms += 1;
-      }
-      out.push_back(ranked_chunk{row, -q.real(1), scale.coverage(matched_idf, matched_terms), 0});
+      const double coverage =
+          scale.coverage([&](std::size_t i) { return found[i].rows.contains(row); });
+      out.push_back(ranked_chunk{row, -q.real(1), coverage, 0});
     }
     const bool done = rc == SQLITE_DONE;
     q.reset();  // a kept statement must not hold its read transaction open
