@@ -382,11 +382,8 @@ class postgresql_store final : public store {
                            std::optional<std::string> external_id, int attempts) override {
     return with_connection(true, [&](pqxx::connection& c) -> result<void> {
       pqxx::work tx(c);
-      const auto r =
-          tx.exec(call(c, "fd_update_outbox")(id, status, attempts, external_id, now_millis()));
-      if (r.affected_rows() == 0) {
-        return frontdesk::unexpected{
-            store_error{store_error_code::invalid, "no outbox entry '" + std::string(id) + "'"}};
+      if (auto marked = update_outbox(tx, c, id, status, external_id, attempts); !marked) {
+        return marked;
       }
       tx.commit();
       return {};
@@ -396,11 +393,8 @@ class postgresql_store final : public store {
                                       const notification_row& tell) override {
     return with_connection(true, [&](pqxx::connection& c) -> result<std::int64_t> {
       pqxx::work tx(c);
-      const auto r = tx.exec(call(c, "fd_update_outbox")(
-          id, std::string_view("failed"), attempts, std::optional<std::string>(), now_millis()));
-      if (r.affected_rows() == 0) {
-        return frontdesk::unexpected{
-            store_error{store_error_code::invalid, "no outbox entry '" + std::string(id) + "'"}};
+      if (auto marked = update_outbox(tx, c, id, "failed", std::nullopt, attempts); !marked) {
+        return frontdesk::unexpected{marked.error()};
       }
       const auto n = tx.exec(call(c, "fd_insert_notification")(tell.kind, tell.conversation_id,
                                                                tell.payload, tell.created_at));
@@ -449,6 +443,19 @@ class postgresql_store final : public store {
   }
 
  private:
+  /// Records an attempt at an outbox entry in `tx`; invalid when there is no such entry.
+  static result<void> update_outbox(pqxx::work& tx, pqxx::connection& c, std::string_view id,
+                                    std::string_view status,
+                                    const std::optional<std::string>& external_id, int attempts) {
+    const auto r =
+        tx.exec(call(c, "fd_update_outbox")(id, status, attempts, external_id, now_millis()));
+    if (r.affected_rows() == 0) {
+      return frontdesk::unexpected{
+          store_error{store_error_code::invalid, "no outbox entry '" + std::string(id) + "'"}};
+    }
+    return {};
+  }
+
   static std::int64_t now_millis() {
     return to_millis(
         std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));

@@ -307,9 +307,7 @@ class sqlite_store final : public store {
   result<void> migrate() override {
     return guarded([&]() -> result<void> {
       std::lock_guard lock(write_mutex_);
-      connection& c = *writer_;
-      c.exec("BEGIN IMMEDIATE");
-      try {
+      return write_transaction([&](connection& c) -> result<void> {
         c.exec(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
             "name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
@@ -317,7 +315,6 @@ class sqlite_store final : public store {
         const int known = all.empty() ? 0 : all.back().version;
         const int current = current_version(c);
         if (current > known) {
-          c.exec("ROLLBACK");
           return frontdesk::unexpected{store_error{
               store_error_code::too_new, "database schema version " + std::to_string(current) +
                                              " is newer than this binary supports (" +
@@ -332,12 +329,8 @@ class sqlite_store final : public store {
                       "($1, $2, $3)");
           s.bind(m.version, m.name, now_millis()).run();
         }
-        c.exec("COMMIT");
-      } catch (...) {
-        rollback(c);
-        throw;
-      }
-      return {};
+        return {};
+      });
     });
   }
 
@@ -356,18 +349,13 @@ class sqlite_store final : public store {
   result<std::vector<apply_result>> apply(const std::vector<change_set>& sets) override {
     return guarded([&]() -> result<std::vector<apply_result>> {
       std::lock_guard lock(write_mutex_);
-      connection& c = *writer_;
-      std::vector<apply_result> results;
-      results.reserve(sets.size());
-      c.exec("BEGIN IMMEDIATE");
-      try {
-        for (const auto& set : sets) results.push_back(apply_one(c, set));
-        c.exec("COMMIT");
-      } catch (...) {
-        rollback(c);
-        throw;
-      }
-      restart_log_if_long(c);
+      auto results = write_transaction([&](connection& c) -> result<std::vector<apply_result>> {
+        std::vector<apply_result> out;
+        out.reserve(sets.size());
+        for (const auto& set : sets) out.push_back(apply_one(c, set));
+        return out;
+      });
+      if (results) restart_log_if_long(*writer_);
       return results;
     });
   }
@@ -521,42 +509,24 @@ class sqlite_store final : public store {
                            std::optional<std::string> external_id, int attempts) override {
     return guarded([&]() -> result<void> {
       std::lock_guard lock(write_mutex_);
-      statement s(*writer_, sql::update_outbox);
-      s.bind(id, status, attempts, external_id, now_millis()).run();
-      if (sqlite3_changes(writer_->handle()) == 0) {
-        return frontdesk::unexpected{
-            store_error{store_error_code::invalid, "no outbox entry '" + std::string(id) + "'"}};
-      }
-      return {};
+      return update_outbox(*writer_, id, status, external_id, attempts);
     });
   }
   result<std::int64_t> give_up_outbox(std::string_view id, int attempts,
                                       const notification_row& tell) override {
     return guarded([&]() -> result<std::int64_t> {
       std::lock_guard lock(write_mutex_);
-      connection& c = *writer_;
-      c.exec("BEGIN IMMEDIATE");
-      try {
-        {
-          statement s(c, sql::update_outbox);
-          s.bind(id, "failed", attempts, std::optional<std::string>(), now_millis()).run();
-        }
-        if (sqlite3_changes(c.handle()) == 0) {
-          rollback(c);
-          return frontdesk::unexpected{
-              store_error{store_error_code::invalid, "no outbox entry '" + std::string(id) + "'"}};
+      return write_transaction([&](connection& c) -> result<std::int64_t> {
+        if (auto marked = update_outbox(c, id, "failed", std::nullopt, attempts); !marked) {
+          return frontdesk::unexpected{marked.error()};
         }
         statement s(c, sql::insert_notification);
         s.bind(tell.kind, tell.conversation_id, tell.payload, tell.created_at);
         s.step();
         const std::int64_t notification_id = s.i64(0);
         s.run();
-        c.exec("COMMIT");
         return notification_id;
-      } catch (...) {
-        rollback(c);
-        throw;
-      }
+      });
     });
   }
 
@@ -704,6 +674,38 @@ class sqlite_store final : public store {
     if (sqlite3_get_autocommit(c.handle()) == 0) {
       sqlite3_exec(c.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
     }
+  }
+
+  /// Runs `body` on the writer (write_mutex_ held) in one write transaction: committed when it
+  /// returns a value, rolled back when it returns an error or throws.
+  template <class Body>
+  auto write_transaction(Body&& body) -> decltype(body(std::declval<connection&>())) {
+    connection& c = *writer_;
+    c.exec("BEGIN IMMEDIATE");
+    try {
+      auto r = body(c);
+      if (r) {
+        c.exec("COMMIT");
+      } else {
+        rollback(c);
+      }
+      return r;
+    } catch (...) {
+      rollback(c);
+      throw;
+    }
+  }
+
+  /// Records an attempt at an outbox entry; invalid when there is no such entry.
+  static result<void> update_outbox(connection& c, std::string_view id, std::string_view status,
+                                    const std::optional<std::string>& external_id, int attempts) {
+    statement s(c, sql::update_outbox);
+    s.bind(id, status, attempts, external_id, now_millis()).run();
+    if (sqlite3_changes(c.handle()) == 0) {
+      return frontdesk::unexpected{
+          store_error{store_error_code::invalid, "no outbox entry '" + std::string(id) + "'"}};
+    }
+    return {};
   }
 
   /// Updates a conversation in place when its indexed columns (contact_id, closed) keep their
