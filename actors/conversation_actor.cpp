@@ -39,7 +39,9 @@ struct conversation_state {
   conversation_snapshot snap;
   std::shared_ptr<const conversation_services> svc;
   std::uint32_t routed = 0;  ///< commands received from the registry (compared for equality)
+  /// Answers to work that is no longer wanted carry an older token and are dropped.
   std::uint32_t history_token = 0;
+  std::uint32_t draft_token = 0;
   fsm::time_point last_activity{};
   /// While triaged work is drafted; dropped once a draft (or an escalation) settles it.
   std::unique_ptr<triage_notes> notes;
@@ -182,21 +184,21 @@ void triage_now(self_ptr self, std::optional<domain::customer_history> history) 
   handle(self, std::move(cmd));
 }
 
-void request_triage(self_ptr self) {
+/// Asks for the customer's history; triage runs on the answer (`snap` is the state the
+/// request belongs to, which may not be committed yet).
+void request_triage(self_ptr self, const conversation_snapshot& snap) {
   auto& st = self->state;
   const std::uint32_t token = ++st.history_token;
-  const std::int64_t contact = st.snap.info.contact.id;
-  const std::int64_t conv = st.snap.fsm.id;
+  const std::int64_t contact = snap.info.contact.id;
+  const std::int64_t conv = snap.fsm.id;
   caf::actor me = caf::actor_cast<caf::actor>(self);
   const bool posted =
       contact != 0 && st.svc->reads &&
       st.svc->reads->post([me, token, contact, conv](persistence::store& db) {
         std::optional<domain::customer_history> h;
-        if (auto r = db.customer_history(contact)) {
+        if (auto r = db.customer_history(contact, conv)) {
           domain::customer_history ch;
-          // The store counts this conversation too when it is open.
-          ch.unresolved_conversations =
-              static_cast<int>(std::max<std::int64_t>(0, r->unresolved_conversations - 1));
+          ch.unresolved_conversations = static_cast<int>(r->unresolved_conversations);
           ch.last_ai_reply_grade = r->last_ai_grade;
           h = ch;
         } else {
@@ -204,29 +206,34 @@ void request_triage(self_ptr self) {
         }
         caf::anon_send(me, conversation_mail{history_answer{token, std::move(h)}});
       });
-  if (!posted) triage_now(self, std::nullopt);
+  // Without a history to read, the answer is sent at once, and still read as mail: triage
+  // runs once the transition that asked for it is committed.
+  if (!posted) self->send(self, conversation_mail{history_answer{token, std::nullopt}});
 }
 
-void request_draft(self_ptr self, std::uint64_t request_id) {
+void request_draft(self_ptr self, const conversation_snapshot& snap, std::uint64_t request_id) {
   auto& st = self->state;
   auto req = std::make_shared<draft_request>();
-  req->conversation_id = st.snap.fsm.id;
+  req->conversation_id = snap.fsm.id;
   req->request_id = request_id;
-  req->customer_message = st.snap.info.last_customer_text;
-  req->earlier_message = st.snap.info.previous_customer_text;
-  req->channel = st.snap.info.channel;
-  req->contact = st.snap.info.contact;
-  req->custom_attributes = st.snap.info.custom_attributes;
-  req->labels = st.snap.info.labels;
-  req->priority = st.snap.fsm.priority.value_or(domain::priority::p2);
+  req->customer_message = snap.info.last_customer_text;
+  req->earlier_message = snap.info.previous_customer_text;
+  req->channel = snap.info.channel;
+  req->contact = snap.info.contact;
+  req->custom_attributes = snap.info.custom_attributes;
+  req->labels = snap.info.labels;
+  req->priority = snap.fsm.priority.value_or(domain::priority::p2);
   if (st.notes) {  // absent after a restart in drafting: the drafter triages for itself
     req->intent = st.notes->intent;
     req->intent_certainty = st.notes->intent_certainty;
     req->sentiment_score = st.notes->sentiment_score;
     req->sentiment_label = st.notes->sentiment_label;
   }
-  const std::int64_t conv = st.snap.fsm.id;
-  auto answer = [self, conv, request_id](bool ok, std::string why, std::optional<draft_content> d) {
+  const std::int64_t conv = snap.fsm.id;
+  const std::uint32_t token = ++st.draft_token;
+  auto answer = [self, conv, request_id, token](bool ok, std::string why,
+                                                std::optional<draft_content> d) {
+    if (self->state.draft_token != token) return;  // its transition never committed
     conversation_command cmd;
     cmd.conversation_id = conv;
     cmd.cause = "drafter";
@@ -257,7 +264,34 @@ void request_draft(self_ptr self, std::uint64_t request_id) {
           [answer](const caf::error& err) { answer(false, caf::to_string(err), std::nullopt); });
 }
 
-/// Side effects of a committed transition (the store has it; now act on it).
+/// The tokens of work started for a transition, to withdraw it if the transition is not
+/// committed.
+struct work_tokens {
+  std::uint32_t history = 0;
+  std::uint32_t draft = 0;
+};
+
+/// Starts the work whose answer comes back to this conversation (triage, drafting) while
+/// `snap`'s transition is being committed rather than after: the actor awaits the commit, so
+/// the answer is read only once the transition is durable, and nothing leaves frontdesk
+/// before then. A crash loses the work; recovery starts it again from the stored state.
+work_tokens start_work(self_ptr self, const conversation_snapshot& snap, const fsm::effects& todo) {
+  const work_tokens before{self->state.history_token, self->state.draft_token};
+  for (const fsm::effect& e : todo) {
+    if (std::holds_alternative<fsm::fx::request_triage>(e)) request_triage(self, snap);
+    if (const auto* r = std::get_if<fsm::fx::request_draft>(&e))
+      request_draft(self, snap, r->request_id);
+  }
+  return before;
+}
+
+/// The transition was not committed: answers to the work it started are dropped, and work
+/// started before it is wanted again.
+void withdraw_work(self_ptr self, work_tokens before) {
+  self->state.history_token = before.history;
+  self->state.draft_token = before.draft;
+}
+
 /// What a commit leaves to do once it is durable (kept apart: the change set itself is
 /// handed over to the writer).
 struct after_commit {
@@ -265,6 +299,8 @@ struct after_commit {
   std::vector<persistence::outbox_row> outbox;
 };
 
+/// Side effects of a committed transition (the store has it; now act on it). Triage and
+/// drafting were started with the commit (start_work).
 void perform(self_ptr self, const fsm::effects& todo, after_commit cs,
              const persistence::apply_result& applied) {
   auto& st = self->state;
@@ -273,8 +309,6 @@ void perform(self_ptr self, const fsm::effects& todo, after_commit cs,
   for (const fsm::effect& e : todo) {
     std::visit(
         overloaded{
-            [&](const fsm::fx::request_triage&) { request_triage(self); },
-            [&](const fsm::fx::request_draft& r) { request_draft(self, r.request_id); },
             [&](const fsm::fx::cancel_draft& c) {
               self->send(svc.drafter, cancel_atom::value, conv, c.request_id);
             },
@@ -357,17 +391,21 @@ void handle(self_ptr self, conversation_command cmd) {
   }
   auto cs = std::make_shared<persistence::change_set>(
       build_change_set(transition{cmd, st.snap, after, out ? &*out : nullptr, now}));
+  const work_tokens started =
+      out ? start_work(self, after, out->todo) : work_tokens{st.history_token, st.draft_token};
   after_commit then{cs->notifications, cs->outbox};
   self->request(st.svc->store, caf::infinite, commit_atom::value, std::move(cs))
       .await([self, cmd = std::move(cmd), after = std::move(after), out = std::move(out),
-              then = std::move(then)](const commit_outcome& o) mutable {
+              then = std::move(then), started](const commit_outcome& o) mutable {
         auto& s = self->state;
         if (!o.ok) {
           log::warn("commit_failed", {{"conv", s.snap.fsm.id}, {"error", o.error.message}});
+          withdraw_work(self, started);
           reply(cmd, s.snap, status::unavailable, fsm::error_code::illegal_event, o.error.message);
           return;
         }
         if (o.result.outcome == persistence::apply_outcome::duplicate) {
+          withdraw_work(self, started);
           reply(cmd, s.snap, status::duplicate);
           return;
         }
@@ -415,7 +453,9 @@ caf::behavior conversation_behavior(self_ptr self, std::int64_t id,
       log::error("snapshot_unreadable", {{"conv", id}, {"error", s.error()}});
     }
     // Re-arm timers (a past deadline fires at once) and re-issue lost work.
-    perform(self, fsm::recovery_effects(st.snap.fsm), {}, {});
+    const fsm::effects again = fsm::recovery_effects(st.snap.fsm);
+    start_work(self, st.snap, again);
+    perform(self, again, {}, {});
   }
   touch(self);
   return {

@@ -414,12 +414,14 @@ class postgresql_store final : public store {
                  rows_of<timer_row>(read_timer<row_reader>));
   }
 
-  result<contact_history> customer_history(std::int64_t contact_id) override {
+  result<contact_history> customer_history(std::int64_t contact_id,
+                                           std::int64_t conversation_id) override {
     return with_connection(true, [&](pqxx::connection& c) -> result<contact_history> {
       pqxx::read_transaction tx(c);
       contact_history out;
       out.unresolved_conversations =
-          tx.exec(call(c, "fd_count_unresolved")(contact_id))[0][0].as<std::int64_t>();
+          tx.exec(call(c, "fd_count_unresolved")(contact_id, conversation_id))[0][0]
+              .as<std::int64_t>();
       const auto grades = tx.exec(call(c, "fd_select_last_grades")(contact_id));
       if (!grades.empty()) out.last_ai_grade = detail::mean_of_grades(grades[0][0].c_str());
       return out;

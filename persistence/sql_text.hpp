@@ -133,10 +133,11 @@ inline constexpr const char* select_timers =
     "SELECT conversation_id, name, due_at, epoch, fired FROM timers WHERE conversation_id = $1 "
     "ORDER BY due_at, name";
 inline constexpr const char* select_unfired_timers =
-    "SELECT conversation_id, name, due_at, epoch, fired FROM timers WHERE NOT fired AND due_at <= $1 "
+    "SELECT conversation_id, name, due_at, epoch, fired FROM timers WHERE NOT fired AND due_at <= "
+    "$1 "
     "ORDER BY due_at, conversation_id, name";
 inline constexpr const char* count_unresolved =
-    "SELECT COUNT(*) FROM conversations WHERE contact_id = $1 AND NOT closed";
+    "SELECT COUNT(*) FROM conversations WHERE contact_id = $1 AND id <> $2 AND NOT closed";
 inline constexpr const char* select_last_grades =
     "SELECT l.grades FROM learning_records l JOIN conversations c ON c.id = l.conversation_id "
     "WHERE c.contact_id = $1 AND l.grades <> '' AND l.grades <> '{}' "

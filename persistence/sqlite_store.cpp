@@ -550,12 +550,13 @@ class sqlite_store final : public store {
     });
   }
 
-  result<contact_history> customer_history(std::int64_t contact_id) override {
+  result<contact_history> customer_history(std::int64_t contact_id,
+                                           std::int64_t conversation_id) override {
     return read([&](connection& c) {
       contact_history out;
       {
         statement s(c, sql::count_unresolved);
-        s.bind(contact_id);
+        s.bind(contact_id, conversation_id);
         if (s.step()) out.unresolved_conversations = s.i64(0);
       }
       statement s(c, sql::select_last_grades);

@@ -112,7 +112,10 @@ class store {
   /// Timers not fired yet that are due at or before `due_by`, by due time (the timer
   /// service keeps only the near ones in memory and loads the rest as they come close).
   virtual result<std::vector<timer_row>> unfired_timers(timestamp due_by) = 0;
-  virtual result<contact_history> customer_history(std::int64_t contact_id) = 0;
+  /// The contact's other open conversations (all but `conversation_id`, whether or not that
+  /// one is stored yet) and the grade of the last AI reply they were sent.
+  virtual result<contact_history> customer_history(std::int64_t contact_id,
+                                                   std::int64_t conversation_id) = 0;
   /// status -> number of queue items.
   virtual result<std::map<std::string, std::int64_t>> count_queue_by_status() = 0;
   /// Cheap check that the database answers and a write could start (SQLite: takes and drops

@@ -99,8 +99,8 @@ class holding_store final : public store {
   result<std::vector<timer_row>> unfired_timers(timestamp due_by) override {
     return inner_->unfired_timers(due_by);
   }
-  result<contact_history> customer_history(std::int64_t contact) override {
-    return inner_->customer_history(contact);
+  result<contact_history> customer_history(std::int64_t contact, std::int64_t conv) override {
+    return inner_->customer_history(contact, conv);
   }
   result<std::map<std::string, std::int64_t>> count_queue_by_status() override {
     return inner_->count_queue_by_status();

@@ -498,7 +498,7 @@ TEST_P(store_contract, timers_upsert_delete_and_list_unfired) {
 }
 
 TEST_P(store_contract, customer_history_counts_unresolved_and_finds_the_last_grade) {
-  auto h = store_->customer_history(42);
+  auto h = store_->customer_history(42, 99);
   ASSERT_TRUE(h);
   EXPECT_EQ(h.value().unresolved_conversations, 0);
   EXPECT_FALSE(h.value().last_ai_grade.has_value());
@@ -528,13 +528,17 @@ TEST_P(store_contract, customer_history_counts_unresolved_and_finds_the_last_gra
   change_set learn;
   learn.learning_records = {l, newer, ungraded};
   apply_ok({learn});
-  h = store_->customer_history(42);
+  h = store_->customer_history(42, 99);  // asked for a conversation not stored yet
   ASSERT_TRUE(h);
   EXPECT_EQ(h.value().unresolved_conversations, 2);
   ASSERT_TRUE(h.value().last_ai_grade.has_value());
   EXPECT_DOUBLE_EQ(*h.value().last_ai_grade, 2.0);
-  EXPECT_EQ(store_->customer_history(43).value().unresolved_conversations, 1);
-  EXPECT_FALSE(store_->customer_history(43).value().last_ai_grade.has_value());
+  // The conversation asking is not one of its contact's other open conversations.
+  EXPECT_EQ(store_->customer_history(42, 1).value().unresolved_conversations, 1);
+  EXPECT_EQ(store_->customer_history(42, 3).value().unresolved_conversations, 2);
+  EXPECT_EQ(store_->customer_history(43, 99).value().unresolved_conversations, 1);
+  EXPECT_EQ(store_->customer_history(43, 4).value().unresolved_conversations, 0);
+  EXPECT_FALSE(store_->customer_history(43, 4).value().last_ai_grade.has_value());
 }
 
 TEST_P(store_contract, count_queue_by_status_and_ping) {
