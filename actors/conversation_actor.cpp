@@ -39,9 +39,11 @@ struct conversation_state {
   conversation_snapshot snap;
   std::shared_ptr<const conversation_services> svc;
   std::uint32_t routed = 0;  ///< commands received from the registry (compared for equality)
-  /// Answers to work that is no longer wanted carry an older token and are dropped.
-  std::uint32_t history_token = 0;
-  std::uint32_t draft_token = 0;
+  /// Each history read and draft request carries a token of its own; only the answer to the
+  /// one wanted now is read (an older or withdrawn one is dropped).
+  std::uint32_t tokens_minted = 0;
+  std::uint32_t history_wanted = 0;
+  std::uint32_t draft_wanted = 0;
   fsm::time_point last_activity{};
   /// While triaged work is drafted; dropped once a draft (or an escalation) settles it.
   std::unique_ptr<triage_notes> notes;
@@ -188,7 +190,7 @@ void triage_now(self_ptr self, std::optional<domain::customer_history> history) 
 /// request belongs to, which may not be committed yet).
 void request_triage(self_ptr self, const conversation_snapshot& snap) {
   auto& st = self->state;
-  const std::uint32_t token = ++st.history_token;
+  const std::uint32_t token = st.history_wanted = ++st.tokens_minted;
   const std::int64_t contact = snap.info.contact.id;
   const std::int64_t conv = snap.fsm.id;
   caf::actor me = caf::actor_cast<caf::actor>(self);
@@ -230,10 +232,10 @@ void request_draft(self_ptr self, const conversation_snapshot& snap, std::uint64
     req->sentiment_label = st.notes->sentiment_label;
   }
   const std::int64_t conv = snap.fsm.id;
-  const std::uint32_t token = ++st.draft_token;
+  const std::uint32_t token = st.draft_wanted = ++st.tokens_minted;
   auto answer = [self, conv, request_id, token](bool ok, std::string why,
                                                 std::optional<draft_content> d) {
-    if (self->state.draft_token != token) return;  // its transition never committed
+    if (self->state.draft_wanted != token) return;  // superseded, or never committed
     conversation_command cmd;
     cmd.conversation_id = conv;
     cmd.cause = "drafter";
@@ -271,25 +273,37 @@ struct work_tokens {
   std::uint32_t draft = 0;
 };
 
-/// Starts the work whose answer comes back to this conversation (triage, drafting) while
-/// `snap`'s transition is being committed rather than after: the actor awaits the commit, so
-/// the answer is read only once the transition is durable, and nothing leaves frontdesk
-/// before then. A crash loses the work; recovery starts it again from the stored state.
-work_tokens start_work(self_ptr self, const conversation_snapshot& snap, const fsm::effects& todo) {
-  const work_tokens before{self->state.history_token, self->state.draft_token};
+/// Triage (a read and pure computation) and drafting start while the transition that asks for
+/// them is being committed, not after: the actor awaits the commit, so the answer is read only
+/// once the transition is durable, and nothing leaves frontdesk before then. A crash loses the
+/// work; recovery starts it again from the stored state. A draft asked for by a delivery still
+/// waits for the commit: the store may find the delivery a replay, and a model call costs money.
+bool starts_with_commit(const fsm::effect& e, bool delivery) {
+  return std::holds_alternative<fsm::fx::request_triage>(e) ||
+         (!delivery && std::holds_alternative<fsm::fx::request_draft>(e));
+}
+
+/// Starts triage or drafting for `snap`, the state that asks for it.
+void start(self_ptr self, const conversation_snapshot& snap, const fsm::effect& e) {
+  if (std::holds_alternative<fsm::fx::request_triage>(e)) request_triage(self, snap);
+  if (const auto* r = std::get_if<fsm::fx::request_draft>(&e))
+    request_draft(self, snap, r->request_id);
+}
+
+work_tokens start_with_commit(self_ptr self, const conversation_snapshot& snap,
+                              const fsm::effects& todo, bool delivery) {
+  const work_tokens before{self->state.history_wanted, self->state.draft_wanted};
   for (const fsm::effect& e : todo) {
-    if (std::holds_alternative<fsm::fx::request_triage>(e)) request_triage(self, snap);
-    if (const auto* r = std::get_if<fsm::fx::request_draft>(&e))
-      request_draft(self, snap, r->request_id);
+    if (starts_with_commit(e, delivery)) start(self, snap, e);
   }
   return before;
 }
 
 /// The transition was not committed: answers to the work it started are dropped, and work
-/// started before it is wanted again.
+/// started before it is wanted again (tokens are never reused, so the two cannot be confused).
 void withdraw_work(self_ptr self, work_tokens before) {
-  self->state.history_token = before.history;
-  self->state.draft_token = before.draft;
+  self->state.history_wanted = before.history;
+  self->state.draft_wanted = before.draft;
 }
 
 /// What a commit leaves to do once it is durable (kept apart: the change set itself is
@@ -299,9 +313,9 @@ struct after_commit {
   std::vector<persistence::outbox_row> outbox;
 };
 
-/// Side effects of a committed transition (the store has it; now act on it). Triage and
-/// drafting were started with the commit (start_work).
-void perform(self_ptr self, const fsm::effects& todo, after_commit cs,
+/// Side effects of a committed transition (the store has it; now act on it), but for the
+/// work started with the commit.
+void perform(self_ptr self, const fsm::effects& todo, bool delivery, after_commit cs,
              const persistence::apply_result& applied) {
   auto& st = self->state;
   const auto& svc = *st.svc;
@@ -309,6 +323,12 @@ void perform(self_ptr self, const fsm::effects& todo, after_commit cs,
   for (const fsm::effect& e : todo) {
     std::visit(
         overloaded{
+            [&](const fsm::fx::request_triage&) {
+              if (!starts_with_commit(e, delivery)) start(self, st.snap, e);
+            },
+            [&](const fsm::fx::request_draft&) {
+              if (!starts_with_commit(e, delivery)) start(self, st.snap, e);
+            },
             [&](const fsm::fx::cancel_draft& c) {
               self->send(svc.drafter, cancel_atom::value, conv, c.request_id);
             },
@@ -391,12 +411,13 @@ void handle(self_ptr self, conversation_command cmd) {
   }
   auto cs = std::make_shared<persistence::change_set>(
       build_change_set(transition{cmd, st.snap, after, out ? &*out : nullptr, now}));
-  const work_tokens started =
-      out ? start_work(self, after, out->todo) : work_tokens{st.history_token, st.draft_token};
+  const bool delivery = cmd.inbound.has_value();
+  const work_tokens started = out ? start_with_commit(self, after, out->todo, delivery)
+                                  : work_tokens{st.history_wanted, st.draft_wanted};
   after_commit then{cs->notifications, cs->outbox};
   self->request(st.svc->store, caf::infinite, commit_atom::value, std::move(cs))
       .await([self, cmd = std::move(cmd), after = std::move(after), out = std::move(out),
-              then = std::move(then), started](const commit_outcome& o) mutable {
+              then = std::move(then), started, delivery](const commit_outcome& o) mutable {
         auto& s = self->state;
         if (!o.ok) {
           log::warn("commit_failed", {{"conv", s.snap.fsm.id}, {"error", o.error.message}});
@@ -412,7 +433,7 @@ void handle(self_ptr self, conversation_command cmd) {
         s.snap = std::move(after);
         if (!fsm::work_in_flight(s.snap.fsm.current)) s.notes.reset();
         reply(cmd, s.snap, status::applied);
-        if (out) perform(self, out->todo, std::move(then), o.result);
+        if (out) perform(self, out->todo, delivery, std::move(then), o.result);
       });
 }
 
@@ -454,8 +475,8 @@ caf::behavior conversation_behavior(self_ptr self, std::int64_t id,
     }
     // Re-arm timers (a past deadline fires at once) and re-issue lost work.
     const fsm::effects again = fsm::recovery_effects(st.snap.fsm);
-    start_work(self, st.snap, again);
-    perform(self, again, {}, {});
+    start_with_commit(self, st.snap, again, false);  // nothing to commit: starts now
+    perform(self, again, false, {}, {});
   }
   touch(self);
   return {
@@ -467,7 +488,7 @@ caf::behavior conversation_behavior(self_ptr self, std::int64_t id,
                          handle(self, std::move(*cmd));
                        },
                        [self](history_answer& h) {
-                         if (h.token != self->state.history_token) return;
+                         if (h.token != self->state.history_wanted) return;
                          triage_now(self, std::move(h.history));
                        },
                        [self](conversation_signal sig) { on_signal(self, sig); },

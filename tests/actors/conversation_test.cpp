@@ -70,6 +70,21 @@ TEST_F(runtime_test, a_replayed_delivery_is_a_duplicate_and_changes_nothing) {
   EXPECT_EQ(ctl->received.load(), 1);
 }
 
+TEST_F(runtime_test, a_replayed_delivery_while_drafting_starts_no_work) {
+  start();
+  ctl->never_answer = true;  // stays in drafting, where a message asks for a new triage
+  EXPECT_EQ(ask(customer_message(12, 211)).outcome, status::applied);
+  ASSERT_TRUE(eventually([&] { return state_of(12) == "drafting" && ctl->received == 1; }));
+  const auto before = row(12);
+  // Triage starts while the replay is being committed; the store finds a duplicate, so the
+  // work is withdrawn: no second triage, no second draft request.
+  EXPECT_EQ(ask(customer_message(12, 211)).outcome, status::duplicate);
+  EXPECT_FALSE(eventually([&] { return ctl->received > 1; }, std::chrono::milliseconds(500)));
+  const auto after = row(12);
+  ASSERT_TRUE(before && after);
+  EXPECT_EQ(before->snapshot, after->snapshot);
+}
+
 TEST_F(runtime_test, commands_for_one_conversation_apply_in_arrival_order) {
   start();
   ctl->never_answer = true;  // stay in drafting: every message supersedes the last request

@@ -275,6 +275,7 @@ TEST_P(batch_write, a_conflicting_row_fails_the_whole_batch_and_the_queue_isolat
 }
 
 TEST_P(batch_write, contact_and_closed_changes_keep_the_indexes_right) {
+  constexpr std::int64_t none = 0;  // no conversation is left out of the counts
   std::vector<change_set> sets;
   for (std::int64_t id = 1; id <= 4; ++id) {
     change_set s;
@@ -282,7 +283,7 @@ TEST_P(batch_write, contact_and_closed_changes_keep_the_indexes_right) {
     sets.push_back(s);
   }
   apply_ok(sets);
-  EXPECT_EQ(store_->customer_history(42).value().unresolved_conversations, 4);
+  EXPECT_EQ(store_->customer_history(42, none).value().unresolved_conversations, 4);
   // Same indexed values, other columns change (updated in place).
   sets[0].conversation->state = "drafting";
   // Closed changes.
@@ -293,8 +294,8 @@ TEST_P(batch_write, contact_and_closed_changes_keep_the_indexes_right) {
   for (const auto& s : sets) {
     EXPECT_EQ(*store_->get_conversation(s.conversation->id).value(), *s.conversation);
   }
-  EXPECT_EQ(store_->customer_history(42).value().unresolved_conversations, 2);
-  EXPECT_EQ(store_->customer_history(43).value().unresolved_conversations, 1);
+  EXPECT_EQ(store_->customer_history(42, none).value().unresolved_conversations, 2);
+  EXPECT_EQ(store_->customer_history(43, none).value().unresolved_conversations, 1);
   auto open = store_->open_conversations().value();
   ASSERT_EQ(open.size(), 3u);
   EXPECT_EQ(open[0].id, 1);
@@ -311,8 +312,8 @@ TEST_P(batch_write, contact_and_closed_changes_keep_the_indexes_right) {
   close_again.conversation->closed = true;
   apply_ok({reopen, back, close_again});
   EXPECT_TRUE(store_->get_conversation(2).value()->closed);
-  EXPECT_EQ(store_->customer_history(42).value().unresolved_conversations, 3);
-  EXPECT_EQ(store_->customer_history(43).value().unresolved_conversations, 0);
+  EXPECT_EQ(store_->customer_history(42, none).value().unresolved_conversations, 3);
+  EXPECT_EQ(store_->customer_history(43, none).value().unresolved_conversations, 0);
   EXPECT_EQ(store_->open_conversations().value().size(), 3u);
 }
 
