@@ -54,6 +54,7 @@ enum class conversation_signal : std::uint8_t {
   drain,              ///< finish what is queued, then stop
   passivate_granted,  ///< nothing is on its way: stop
   passivate_denied,   ///< commands are on their way: stay
+  resume,             ///< a commit of its own failed earlier: start the stored state's work again
 };
 
 /// A customer's history, answered by a read thread for triage (`token` names the request).

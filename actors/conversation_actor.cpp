@@ -44,6 +44,9 @@ struct conversation_state {
   std::uint32_t tokens_minted = 0;
   std::uint32_t history_wanted = 0;
   std::uint32_t draft_wanted = 0;
+  /// Failed commits of the conversation's own work in a row (the resume backs off by it).
+  std::uint8_t failed_commits = 0;
+  bool resume_pending = false;
   fsm::time_point last_activity{};
   /// While triaged work is drafted; dropped once a draft (or an escalation) settles it.
   std::unique_ptr<triage_notes> notes;
@@ -359,6 +362,27 @@ void perform(self_ptr self, const fsm::effects& todo, bool delivery, after_commi
     self->send(svc.outbox, deliver_atom::value, outbox_rows_ptr{std::move(fresh)});
 }
 
+/// Starts again what the stored state says is under way: timers, triage, drafting.
+void resume_work(self_ptr self) {
+  const fsm::effects again = fsm::recovery_effects(self->state.snap.fsm);
+  start_with_commit(self, self->state.snap, again, false);  // nothing to commit: starts now
+  perform(self, again, false, {}, {});
+}
+
+/// A transition of the conversation's own work (triage, a draft, a timer) was not committed,
+/// and nobody else will ask for it again: a webhook's sender retries its delivery and an
+/// operator sees the error, but the answer a transition carried is lost. The work starts again
+/// from the stored state after a pause that grows with each failure in a row (1 s to 32 s).
+void resume_later(self_ptr self) {
+  auto& st = self->state;
+  const int shift = std::min<int>(st.failed_commits, 5);
+  if (st.failed_commits < 255) ++st.failed_commits;
+  if (st.resume_pending) return;
+  st.resume_pending = true;
+  self->delayed_send(self, std::chrono::seconds(1 << shift),
+                     conversation_mail{conversation_signal::resume});
+}
+
 /// Idleness is measured here; the registry's sweep only asks (see registry_actor.cpp), so an
 /// actor holds no timer of its own while it waits.
 void touch(self_ptr self) {
@@ -422,6 +446,7 @@ void handle(self_ptr self, conversation_command cmd) {
         if (!o.ok) {
           log::warn("commit_failed", {{"conv", s.snap.fsm.id}, {"error", o.error.message}});
           withdraw_work(self, started);
+          if (!cmd.reply && !cmd.inbound) resume_later(self);
           reply(cmd, s.snap, status::unavailable, fsm::error_code::illegal_event, o.error.message);
           return;
         }
@@ -431,6 +456,7 @@ void handle(self_ptr self, conversation_command cmd) {
           return;
         }
         s.snap = std::move(after);
+        s.failed_commits = 0;
         if (!fsm::work_in_flight(s.snap.fsm.current)) s.notes.reset();
         reply(cmd, s.snap, status::applied);
         if (out) perform(self, out->todo, delivery, std::move(then), o.result);
@@ -443,7 +469,7 @@ void on_signal(self_ptr self, conversation_signal sig) {
     case conversation_signal::idle: {
       // The registry's sweep saw no command routed here for a while; only this actor knows
       // whether it is still busy (drafting answers and timers do not pass the registry).
-      if (fsm::work_in_flight(s.snap.fsm.current) ||
+      if (fsm::work_in_flight(s.snap.fsm.current) || s.resume_pending ||
           now_ms() - s.last_activity < s.svc->passivate_after) {
         return;
       }
@@ -457,6 +483,10 @@ void on_signal(self_ptr self, conversation_signal sig) {
       return;
     case conversation_signal::passivate_denied:
       return;  // the next sweep asks again
+    case conversation_signal::resume:
+      s.resume_pending = false;
+      resume_work(self);
+      return;
   }
 }
 
@@ -474,9 +504,7 @@ caf::behavior conversation_behavior(self_ptr self, std::int64_t id,
       log::error("snapshot_unreadable", {{"conv", id}, {"error", s.error()}});
     }
     // Re-arm timers (a past deadline fires at once) and re-issue lost work.
-    const fsm::effects again = fsm::recovery_effects(st.snap.fsm);
-    start_with_commit(self, st.snap, again, false);  // nothing to commit: starts now
-    perform(self, again, false, {}, {});
+    resume_work(self);
   }
   touch(self);
   return {

@@ -1,12 +1,27 @@
 // Conversation actors on a real actor system and a real SQLite store.
 
+#include <sqlite3.h>
+
 #include "actors/conversation_snapshot.hpp"
 #include "fixture.hpp"
+#include "persistence/commit_queue.hpp"
 
 namespace frontdesk::actors::testing {
 namespace {
 
 using status = command_reply::status;
+
+/// Runs one statement on the runtime's database through a connection of its own.
+void run_sql(const std::string& file, const char* statement) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 10'000);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, statement, nullptr, nullptr, &error);
+  EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
 
 TEST_F(runtime_test, a_message_is_drafted_queued_and_an_approval_sends_exactly_once) {
   start();
@@ -83,6 +98,26 @@ TEST_F(runtime_test, a_replayed_delivery_while_drafting_starts_no_work) {
   const auto after = row(12);
   ASSERT_TRUE(before && after);
   EXPECT_EQ(before->snapshot, after->snapshot);
+}
+
+TEST_F(runtime_test, work_whose_commit_failed_starts_again_once_the_store_takes_it) {
+  start();
+  // The store refuses to record a triage until the trigger goes.
+  run_sql(db_path,
+          "CREATE TRIGGER refuse_triage BEFORE INSERT ON traces WHEN NEW.to_state = 'triaged' "
+          "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+  EXPECT_EQ(ask(customer_message(13, 221)).outcome, status::applied);
+  ASSERT_TRUE(eventually([&] { return rt->commits().stats().failed_sets > 0; }));
+  EXPECT_EQ(state_of(13), "received");
+  run_sql(db_path, "DROP TRIGGER refuse_triage");
+  // Nobody asks again (no delivery, no operator): the conversation resumes its own work.
+  ASSERT_TRUE(eventually([&] { return state_of(13) == "awaiting_approval"; })) << state_of(13);
+  auto trace = rt->store()->trace(13);
+  ASSERT_TRUE(trace);
+  std::vector<std::string> path;
+  for (const auto& t : *trace) path.push_back(t.to_state);
+  EXPECT_EQ(path,
+            (std::vector<std::string>{"received", "triaged", "drafting", "awaiting_approval"}));
 }
 
 TEST_F(runtime_test, commands_for_one_conversation_apply_in_arrival_order) {
