@@ -66,6 +66,7 @@ struct call_entry {
   bool finished = false;  ///< answered; kept only until its running attempt reports
   std::size_t worker = 0;
   std::string last_error;
+  clock::time_point queued_at{};  ///< when it last joined the queue
 };
 
 struct gateway_state {
@@ -131,6 +132,7 @@ void finish(self_ptr self, std::uint64_t id, call_status status, std::string err
 /// waited already).
 void enqueue(gateway_state& st, std::uint64_t id, bool retry) {
   const auto it = st.calls.find(id);
+  if (it != st.calls.end()) it->second.queued_at = clock::now();
   const bool urgent = it != st.calls.end() && it->second.call->urgent;
   if (urgent) {
     st.queue.insert(st.queue.begin() + static_cast<std::ptrdiff_t>(retry ? 0 : st.urgent_queued),
@@ -159,6 +161,7 @@ void pump(self_ptr self) {
                  (e.last_error.empty() ? std::string() : " (last error: " + e.last_error + ")"));
       continue;
     }
+    st.stats.slot_wait.record(std::chrono::duration<double>(clock::now() - e.queued_at).count());
     e.running = true;
     e.token = st.next_token++;
     ++e.attempts;

@@ -141,6 +141,12 @@ void render_gateway_metrics(std::string& out, const std::vector<actors::gateway_
           std::string(f.name) + "{gateway=\"" + g.name + "\"} " + std::to_string(g.*f.field) + "\n";
     }
   }
+  // Time attempts waited for a free slot: what a dependency's concurrency limit adds.
+  out += "# TYPE frontdesk_gateway_slot_wait_seconds histogram\n";
+  for (const auto& g : gws) {
+    render_histogram(out, "frontdesk_gateway_slot_wait_seconds", "gateway=\"" + g.name + "\"",
+                     actors::slot_waits::bounds, g.slot_wait.buckets, g.slot_wait.total_seconds);
+  }
   out += "# TYPE frontdesk_gateway_circuit_state gauge\n";
   for (const auto& g : gws) {
     for (auto st : {domain::breaker_state::closed, domain::breaker_state::half_open,

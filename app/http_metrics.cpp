@@ -8,16 +8,16 @@ void latency_histogram::observe(double seconds) {
   std::size_t i = 0;
   while (i < bounds.size() && seconds > bounds[i]) ++i;
   buckets_[i].fetch_add(1, std::memory_order_relaxed);
-  count_.fetch_add(1, std::memory_order_relaxed);
   sum_micros_.fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
 }
 
-void latency_histogram::render(std::string& out, const std::string& name,
-                               const std::string& labels) const {
+void render_histogram(std::string& out, const std::string& name, const std::string& labels,
+                      std::span<const double> bounds, std::span<const std::uint64_t> counts,
+                      double sum_seconds) {
   std::uint64_t cumulative = 0;
   char buf[64];
-  for (std::size_t i = 0; i <= bounds.size(); ++i) {
-    cumulative += buckets_[i].load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i <= bounds.size() && i < counts.size(); ++i) {
+    cumulative += counts[i];
     if (i < bounds.size()) {
       std::snprintf(buf, sizeof buf, "%g", bounds[i]);
     } else {
@@ -26,9 +26,18 @@ void latency_histogram::render(std::string& out, const std::string& name,
     out += name + "_bucket{" + labels + (labels.empty() ? "" : ",") + "le=\"" + buf + "\"} " +
            std::to_string(cumulative) + "\n";
   }
-  std::snprintf(buf, sizeof buf, "%.6f", double(sum_micros_.load()) / 1e6);
+  std::snprintf(buf, sizeof buf, "%.6f", sum_seconds);
   out += name + "_sum{" + labels + "} " + buf + "\n";
-  out += name + "_count{" + labels + "} " + std::to_string(count_.load()) + "\n";
+  out += name + "_count{" + labels + "} " + std::to_string(cumulative) + "\n";
+}
+
+void latency_histogram::render(std::string& out, const std::string& name,
+                               const std::string& labels) const {
+  std::array<std::uint64_t, bounds.size() + 1> counts{};
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    counts[i] = buckets_[i].load(std::memory_order_relaxed);
+  }
+  render_histogram(out, name, labels, bounds, counts, double(sum_micros_.load()) / 1e6);
 }
 
 void http_metrics::count(const std::string& series, std::uint64_t n) {

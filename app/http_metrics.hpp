@@ -7,9 +7,16 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <span>
 #include <string>
 
 namespace frontdesk::app {
+
+/// Appends one histogram's `name_bucket{labels,le=..}`, `_sum` and `_count` lines: counts[i]
+/// holds the samples up to bounds[i], the one past the last bound those above every bound.
+void render_histogram(std::string& out, const std::string& name, const std::string& labels,
+                      std::span<const double> bounds, std::span<const std::uint64_t> counts,
+                      double sum_seconds);
 
 class latency_histogram {
  public:
@@ -21,7 +28,6 @@ class latency_histogram {
 
  private:
   std::array<std::atomic<std::uint64_t>, bounds.size() + 1> buckets_{};
-  std::atomic<std::uint64_t> count_{0};
   std::atomic<std::uint64_t> sum_micros_{0};
 };
 

@@ -85,6 +85,14 @@ std::string render_table(const bench_report& r) {
   o << "\n  server gateways:";
   for (const auto& [k, v] : r.gateway_counts) o << " " << k << "=" << v;
   for (const auto& [k, v] : r.gateway_last_error) o << "\n    " << k << " last error: " << v;
+  for (const auto& [k, w] : r.gateway_slot_waits) {
+    auto bound = [](const std::optional<double>& b) {
+      return b ? "<= " + fmt("%g", *b) : std::string("> 1000");
+    };
+    o << "\n    " << k << " waited for a free slot (ms): mean " << fmt("%.2f", w.mean_ms)
+      << ", p50 " << bound(w.p50_at_most_ms) << ", p99 " << bound(w.p99_at_most_ms)
+      << "   n=" << w.count;
+  }
   o << "\n\n  conversations in flight (live actors) peak " << fmt("%.0f", r.live_actors_peak)
     << "; simulated LLM calls in flight peak " << r.sim_in_flight_peak << "\n";
   o << "  RSS: baseline " << r.baseline_rss_kb / 1024 << " MiB, at peak live "
@@ -191,6 +199,16 @@ std::string render_json(const bench_report& r) {
       {"gateway_last_error", [&] {
          json::object g;
          for (const auto& [k, v] : r.gateway_last_error) g[k] = v;
+         return g;
+       }()},
+      {"gateway_slot_wait", [&] {
+         json::object g;
+         for (const auto& [k, w] : r.gateway_slot_waits) {
+           g[k] = json::object{{"count", w.count},
+                               {"mean_ms", w.mean_ms},
+                               {"p50_at_most_ms", opt(w.p50_at_most_ms)},
+                               {"p99_at_most_ms", opt(w.p99_at_most_ms)}};
+         }
          return g;
        }()},
       {"errors", count_map(r.errors)},

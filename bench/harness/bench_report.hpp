@@ -81,6 +81,15 @@ struct bench_report {
   std::map<std::string, std::uint64_t> sim_counts;
   std::map<std::string, std::uint64_t> gateway_counts;    // from the server's /metrics
   std::map<std::string, std::string> gateway_last_error;  // from /health/ready
+  /// How long the server's calls to a dependency waited for one of its slots (its
+  /// max_in_flight), from the server's histogram: what its concurrency limit added.
+  struct slot_wait {
+    std::uint64_t count = 0;
+    double mean_ms = 0;
+    std::optional<double> p50_at_most_ms;  ///< bucket bound; nullopt: above the largest bound
+    std::optional<double> p99_at_most_ms;
+  };
+  std::map<std::string, slot_wait> gateway_slot_waits;
 
   std::map<std::string, std::uint64_t> errors;  // by kind
   std::vector<check_result> checks;

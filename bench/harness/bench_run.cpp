@@ -578,6 +578,21 @@ expected<bench_report, std::string> run_bench(const run_options& options) {
         if (auto v = metric_sum_with(*m, name, label); v && *v > 0)
           report.gateway_counts[std::string(g) + "_" + what] = static_cast<std::uint64_t>(*v);
       }
+      const std::string waits = "frontdesk_gateway_slot_wait_seconds";
+      const auto count = metric_sum_with(*m, waits + "_count", label);
+      const auto sum = metric_sum_with(*m, waits + "_sum", label);
+      if (count && sum && *count > 0) {
+        auto ms = [](std::optional<double> s) -> std::optional<double> {
+          if (!s || !std::isfinite(*s)) return std::nullopt;
+          return *s * 1000;
+        };
+        bench_report::slot_wait w;
+        w.count = static_cast<std::uint64_t>(*count);
+        w.mean_ms = *sum / *count * 1000;
+        w.p50_at_most_ms = ms(histogram_quantile_bound(*m, waits, label, 0.50));
+        w.p99_at_most_ms = ms(histogram_quantile_bound(*m, waits, label, 0.99));
+        report.gateway_slot_waits[g] = w;
+      }
     }
   }
   {

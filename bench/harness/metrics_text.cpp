@@ -1,8 +1,12 @@
 #include "bench/harness/metrics_text.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace frontdesk::bench {
 
@@ -50,6 +54,45 @@ std::optional<double> metric_sum_with(std::string_view text, std::string_view na
     total = total.value_or(0) + v;
   }
   return total;
+}
+
+std::optional<double> histogram_quantile_bound(std::string_view text, std::string_view name,
+                                               std::string_view label, double q) {
+  const std::string series = std::string(name) + "_bucket";
+  std::vector<std::pair<double, double>> buckets;  // (le, cumulative count)
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const auto nl = rest.find('\n');
+    const std::string_view line = rest.substr(0, nl);
+    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+    if (line.substr(0, series.size()) != series || line.size() == series.size() ||
+        line[series.size()] != '{' || line.find(label) == std::string_view::npos) {
+      continue;
+    }
+    const auto at = line.find("le=\"");
+    if (at == std::string_view::npos) continue;
+    const auto end = line.find('"', at + 4);
+    if (end == std::string_view::npos) continue;
+    const std::string le(line.substr(at + 4, end - at - 4));
+    double bound = std::numeric_limits<double>::infinity();
+    if (le != "+Inf") {
+      char* stop = nullptr;
+      bound = std::strtod(le.c_str(), &stop);
+      if (le.empty() || stop != le.c_str() + le.size() || !std::isfinite(bound)) continue;
+    }
+    // The line's one sample, named by its whole label set.
+    const std::string_view labels =
+        line.substr(series.size(), line.find('}', end) + 1 - series.size());
+    if (auto v = metric_sum_with(line, series, labels)) buckets.emplace_back(bound, *v);
+  }
+  if (buckets.empty()) return std::nullopt;
+  std::sort(buckets.begin(), buckets.end());
+  const double total = buckets.back().second;
+  if (total <= 0) return std::nullopt;
+  for (const auto& [bound, below] : buckets) {
+    if (below >= q * total) return bound;
+  }
+  return buckets.back().first;
 }
 
 }  // namespace frontdesk::bench

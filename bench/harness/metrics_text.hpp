@@ -15,4 +15,11 @@ std::optional<double> metric_sum(std::string_view text, std::string_view name);
 std::optional<double> metric_sum_with(std::string_view text, std::string_view name,
                                       std::string_view label);
 
+/// The upper bound (`le`) of the first bucket of histogram `name` (its `name_bucket` series,
+/// samples whose label set contains `label`) that holds at least the fraction `q` of the
+/// samples: an upper bound of the q-quantile. +Inf when only the last bucket reaches it;
+/// nullopt when the histogram has no samples.
+std::optional<double> histogram_quantile_bound(std::string_view text, std::string_view name,
+                                               std::string_view label, double q);
+
 }  // namespace frontdesk::bench

@@ -336,6 +336,31 @@ TEST_F(gateway_test, calls_open_at_shutdown_are_answered) {
 namespace frontdesk::actors::testing {
 namespace {
 
+TEST_F(gateway_test, the_time_calls_wait_for_a_slot_is_counted) {
+  gateway_options o = fast_options();
+  o.max_in_flight = 1;
+  start(o);
+  scripted_dependency dep({held(ok()), ok()});
+  submit_call(gw_, dep.call());  // takes the only slot at once
+  for (int i = 0; i < 200 && dep.attempts() < 1; ++i) std::this_thread::sleep_for(5ms);
+  submit_call(gw_, dep.call());  // waits for it
+  std::this_thread::sleep_for(60ms);
+  dep.release();
+  EXPECT_EQ(dep.result(0).status, call_status::ok);
+  EXPECT_EQ(dep.result(1).status, call_status::ok);
+  const slot_waits w = stats().slot_wait;
+  std::uint64_t samples = 0;
+  std::uint64_t over_50ms = 0;
+  for (std::size_t i = 0; i < w.buckets.size(); ++i) {
+    samples += w.buckets[i];
+    if (i > 0 && slot_waits::bounds[i - 1] >= 0.05) over_50ms += w.buckets[i];
+  }
+  EXPECT_EQ(samples, 2u);       // one per attempt
+  EXPECT_EQ(w.buckets[0], 1u);  // the first found a free slot
+  EXPECT_EQ(over_50ms, 1u);     // the second waited the 60 ms
+  EXPECT_GE(w.total_seconds, 0.06);
+}
+
 TEST_F(gateway_test, urgent_calls_wait_ahead_of_normal_ones) {
   gateway_options o = fast_options();
   o.max_in_flight = 1;

@@ -11,6 +11,13 @@
 namespace frontdesk::app::testing {
 namespace {
 
+/// The value of one exposition line `series value` (-1 when absent).
+std::int64_t sample_of(const std::string& body, const std::string& series) {
+  const auto at = body.find("\n" + series + " ");
+  if (at == std::string::npos) return -1;
+  return std::stoll(body.substr(at + series.size() + 2));
+}
+
 class ops_test : public server_test {};
 
 TEST_F(ops_test, health_readiness_and_metrics) {
@@ -62,6 +69,15 @@ TEST_F(ops_test, readiness_and_metrics_show_the_chatwoot_gateway) {
       << m.body;
   EXPECT_NE(m.body.find("frontdesk_gateway_circuit_state{gateway=\"chatwoot\",state=\"closed\"} 1"),
             std::string::npos);
+  // Every attempt waited for a slot, if only for an instant: one sample each.
+  const auto attempts = sample_of(m.body, "frontdesk_gateway_attempts_total{gateway=\"chatwoot\"}");
+  EXPECT_GE(attempts, 1);
+  EXPECT_EQ(
+      sample_of(m.body,
+                "frontdesk_gateway_slot_wait_seconds_bucket{gateway=\"chatwoot\",le=\"+Inf\"}"),
+      attempts);
+  EXPECT_EQ(sample_of(m.body, "frontdesk_gateway_slot_wait_seconds_count{gateway=\"chatwoot\"}"),
+            attempts);
 
   // Chatwoot goes away: the server stays ready (webhooks are still stored, the outbox keeps
   // what it cannot send) and says what went wrong.

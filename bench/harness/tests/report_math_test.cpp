@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <unistd.h>
 
 #include "bench/harness/bench_report.hpp"
@@ -161,6 +163,34 @@ TEST(MetricsText, SumsOnlyTheSeriesWithTheLabel) {
   EXPECT_EQ(metric_sum_with(text, "frontdesk_gateway_calls_total", "gateway=\"llm\""), 7.0);
   EXPECT_FALSE(metric_sum_with(text, "frontdesk_gateway_calls_total", "gateway=\"rag\""));
   EXPECT_EQ(metric_sum(text, "frontdesk_gateway_calls_total"), 114.0);
+}
+
+TEST(MetricsText, HistogramQuantileBoundIsTheFirstBucketHoldingTheFraction) {
+  // 100 samples for chatwoot: 60 up to 1 ms, 35 more up to 50 ms, 4 up to 1 s, 1 above.
+  const std::string text =
+      "# TYPE frontdesk_gateway_slot_wait_seconds histogram\n"
+      "frontdesk_gateway_slot_wait_seconds_bucket{gateway=\"llm\",le=\"0.001\"} 5\n"
+      "frontdesk_gateway_slot_wait_seconds_bucket{gateway=\"llm\",le=\"+Inf\"} 5\n"
+      "frontdesk_gateway_slot_wait_seconds_bucket{gateway=\"chatwoot\",le=\"0.05\"} 95\n"
+      "frontdesk_gateway_slot_wait_seconds_bucket{gateway=\"chatwoot\",le=\"0.001\"} 60\n"
+      "frontdesk_gateway_slot_wait_seconds_bucket{gateway=\"chatwoot\",le=\"1\"} 99\n"
+      "frontdesk_gateway_slot_wait_seconds_bucket{gateway=\"chatwoot\",le=\"+Inf\"} 100\n"
+      "frontdesk_gateway_slot_wait_seconds_bucket{gateway=\"chatwoot\",le=\"x\"} 1\n"
+      "frontdesk_gateway_slot_wait_seconds_sum{gateway=\"chatwoot\"} 2.5\n"
+      "frontdesk_gateway_slot_wait_seconds_count{gateway=\"chatwoot\"} 100\n";
+  const std::string name = "frontdesk_gateway_slot_wait_seconds";
+  const std::string cw = "gateway=\"chatwoot\"";
+  EXPECT_EQ(histogram_quantile_bound(text, name, cw, 0.5), 0.001);
+  EXPECT_EQ(histogram_quantile_bound(text, name, cw, 0.6), 0.001);
+  EXPECT_EQ(histogram_quantile_bound(text, name, cw, 0.9), 0.05);
+  EXPECT_EQ(histogram_quantile_bound(text, name, cw, 0.99), 1.0);
+  EXPECT_EQ(histogram_quantile_bound(text, name, cw, 0.999),
+            std::numeric_limits<double>::infinity());
+  EXPECT_EQ(histogram_quantile_bound(text, name, "gateway=\"llm\"", 0.99), 0.001);
+  EXPECT_FALSE(histogram_quantile_bound(text, name, "gateway=\"rag\"", 0.5));
+  EXPECT_FALSE(histogram_quantile_bound(
+      "m_bucket{gateway=\"rag\",le=\"0.001\"} 0\nm_bucket{gateway=\"rag\",le=\"+Inf\"} 0\n", "m",
+      "gateway=\"rag\"", 0.5));
 }
 
 }  // namespace
