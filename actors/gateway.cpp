@@ -116,13 +116,15 @@ void finish(self_ptr self, std::uint64_t id, call_status status, std::string err
   st.deadlines.erase({e.deadline, id});
   if (status == call_status::ok) {
     ++st.stats.succeeded;
+  } else if (status == call_status::cancelled) {
+    ++st.stats.cancelled;
   } else {
     ++st.stats.failed;
     if (status == call_status::deadline_exceeded) ++st.stats.deadlines;
   }
   const call_result r{status, e.attempts, e.previous_ambiguous,
                       error.empty() ? e.last_error : std::move(error)};
-  if (status != call_status::ok) st.stats.last_error = r.error;
+  if (status != call_status::ok && status != call_status::cancelled) st.stats.last_error = r.error;
   gateway_call_ptr call = e.call;
   if (!e.running) st.calls.erase(it);
   if (call->done) call->done(r);
@@ -229,6 +231,10 @@ void on_report(self_ptr self, report_msg& m) {
   if (r.success) {
     e.previous_ambiguous = false;
     finish(self, m.id, call_status::ok);
+    return pump(self);
+  }
+  if (r.cancelled) {
+    finish(self, m.id, call_status::cancelled, r.error);
     return pump(self);
   }
   e.last_error = r.error;
@@ -386,6 +392,8 @@ std::string_view to_string(call_status s) noexcept {
       return "deadline_exceeded";
     case call_status::shutting_down:
       return "shutting_down";
+    case call_status::cancelled:
+      return "cancelled";
   }
   return "failed";
 }

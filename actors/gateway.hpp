@@ -47,6 +47,9 @@ struct attempt_report {
   bool success = false;          ///< the call reached its goal
   /// False when the failure says nothing about the dependency's health (our own 4xx).
   bool counts_for_breaker = true;
+  /// The caller withdrew the call before it reached the dependency: neither a success nor a
+  /// failure (not retried, not a failure in the stats, not the gateway's last error).
+  bool cancelled = false;
   std::string error;  ///< what went wrong, when not a success
 };
 
@@ -57,6 +60,7 @@ enum class call_status : std::uint8_t {
   circuit_open,       ///< the breaker refuses calls
   deadline_exceeded,  ///< the call's deadline passed (an attempt may still be running)
   shutting_down,
+  cancelled,  ///< withdrawn by its caller (attempt_report::cancelled)
 };
 
 std::string_view to_string(call_status s) noexcept;

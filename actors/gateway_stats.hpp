@@ -33,6 +33,7 @@ struct gateway_stats {
   std::uint64_t calls = 0;
   std::uint64_t succeeded = 0;
   std::uint64_t failed = 0;
+  std::uint64_t cancelled = 0;  ///< withdrawn by their callers before reaching the dependency
   std::uint64_t attempts = 0;
   std::uint64_t retries = 0;
   std::uint64_t rejected_overloaded = 0;

@@ -142,9 +142,9 @@ void start_llm_call(self_ptr self, std::uint64_t id) {
   call->attempt = [weak_io, messages, call_state, prices, max_invalid](
                       const attempt_context&, std::function<void(attempt_report)> report) {
     if (call_state->cancelled.load()) {
-      // Superseded while queued: no call to the model. A 4xx is never retried.
+      // Superseded while queued: no call to the model.
       attempt_report rep;
-      rep.outcome.status = 409;
+      rep.cancelled = true;
       rep.counts_for_breaker = false;
       rep.error = "cancelled";
       return report(std::move(rep));

@@ -125,6 +125,7 @@ void render_gateway_metrics(std::string& out, const std::vector<actors::gateway_
       {"frontdesk_gateway_attempts_total", "counter", &actors::gateway_stats::attempts},
       {"frontdesk_gateway_retries_total", "counter", &actors::gateway_stats::retries},
       {"frontdesk_gateway_failures_total", "counter", &actors::gateway_stats::failed},
+      {"frontdesk_gateway_cancelled_total", "counter", &actors::gateway_stats::cancelled},
       {"frontdesk_gateway_rejected_open_total", "counter", &actors::gateway_stats::rejected_open},
       {"frontdesk_gateway_rejected_overloaded_total", "counter",
        &actors::gateway_stats::rejected_overloaded},

@@ -573,7 +573,8 @@ expected<bench_report, std::string> run_bench(const run_options& options) {
   if (auto m = probe.metrics()) {
     for (const char* g : {"chatwoot", "llm", "rag"}) {
       const std::string label = std::string("gateway=\"") + g + "\"";
-      for (const char* what : {"calls", "attempts", "retries", "failures", "circuit_opened"}) {
+      for (const char* what :
+           {"calls", "attempts", "retries", "failures", "cancelled", "circuit_opened"}) {
         const std::string name = std::string("frontdesk_gateway_") + what + "_total";
         if (auto v = metric_sum_with(*m, name, label); v && *v > 0)
           report.gateway_counts[std::string(g) + "_" + what] = static_cast<std::uint64_t>(*v);

@@ -119,6 +119,13 @@ scripted_dependency::answer ambiguous_timeout() {
   a.report.error = "timeout after the request was written";
   return a;
 }
+scripted_dependency::answer withdrawn() {
+  scripted_dependency::answer a;
+  a.report.cancelled = true;
+  a.report.counts_for_breaker = false;
+  a.report.error = "cancelled";
+  return a;
+}
 scripted_dependency::answer held(scripted_dependency::answer a) {
   a.hold = true;
   return a;
@@ -335,6 +342,19 @@ TEST_F(gateway_test, calls_open_at_shutdown_are_answered) {
 
 namespace frontdesk::actors::testing {
 namespace {
+
+TEST_F(gateway_test, a_call_its_caller_withdrew_is_neither_retried_nor_a_failure) {
+  start(fast_options());
+  scripted_dependency dep({withdrawn(), ok()});
+  submit_call(gw_, dep.call());
+  EXPECT_EQ(dep.result(0).status, call_status::cancelled);
+  EXPECT_EQ(dep.attempts(), 1u);
+  const gateway_stats s = stats();
+  EXPECT_EQ(s.cancelled, 1u);
+  EXPECT_EQ(s.failed, 0u);
+  EXPECT_EQ(s.retries, 0u);
+  EXPECT_EQ(s.last_error, "");
+}
 
 TEST_F(gateway_test, the_time_calls_wait_for_a_slot_is_counted) {
   gateway_options o = fast_options();

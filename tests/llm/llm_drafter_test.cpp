@@ -360,6 +360,15 @@ TEST_F(llm_drafter_test, cancelled_request_still_queued_costs_no_llm_call) {
   EXPECT_EQ(s.cancelled, 1u);
   EXPECT_EQ(s.cancelled_before_call, 1u);
   EXPECT_EQ(llm_.requests().size(), 1u);
+  // Withdrawn is not failed: the model is fine, and operators are not told otherwise.
+  gateway_stats g;
+  caf::scoped_actor self{*sys_};
+  self->request(d, 10s, gateway_stats_atom::value)
+      .receive([&](const gateway_stats& x) { g = x; },
+               [](const caf::error& e) { ADD_FAILURE() << caf::to_string(e); });
+  EXPECT_EQ(g.cancelled, 1u);
+  EXPECT_EQ(g.failed, 0u);
+  EXPECT_EQ(g.last_error, "");
 }
 
 TEST_F(llm_drafter_test, cancel_before_the_request_answers_cancelled_without_a_call) {
