@@ -12,8 +12,8 @@ namespace frontdesk::actors {
 /// How long attempts waited for a free slot (max_in_flight reached), as a histogram: bucket i
 /// counts waits up to bounds[i] seconds, the last bucket the longer ones.
 struct slot_waits {
-  static constexpr std::array<double, 9> bounds{0.001, 0.002, 0.005, 0.01, 0.025,
-                                                0.05,  0.1,   0.25,  1.0};
+  static constexpr std::array<double, 11> bounds{0.001, 0.002, 0.005, 0.01, 0.025, 0.05,
+                                                 0.1,   0.25,  1.0,   2.5,  10.0};
   std::array<std::uint64_t, bounds.size() + 1> buckets{};
   double total_seconds = 0;
 

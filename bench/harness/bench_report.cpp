@@ -87,7 +87,7 @@ std::string render_table(const bench_report& r) {
   for (const auto& [k, v] : r.gateway_last_error) o << "\n    " << k << " last error: " << v;
   for (const auto& [k, w] : r.gateway_slot_waits) {
     auto bound = [](const std::optional<double>& b) {
-      return b ? "<= " + fmt("%g", *b) : std::string("> 1000");
+      return b ? "<= " + fmt("%g", *b) : std::string("above the largest bucket");
     };
     o << "\n    " << k << " waited for a free slot (ms): mean " << fmt("%.2f", w.mean_ms)
       << ", p50 " << bound(w.p50_at_most_ms) << ", p99 " << bound(w.p99_at_most_ms)

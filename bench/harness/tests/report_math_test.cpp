@@ -126,6 +126,22 @@ TEST(Report, TableAndJsonSayNotApplicableWithoutChatwootDelivery) {
   EXPECT_FALSE(r.passed());
 }
 
+TEST(Report, TableAndJsonShowHowLongGatewayCallsWaitedForASlot) {
+  bench_report r;
+  r.scenario = "t";
+  r.gateway_slot_waits["chatwoot"] = {120, 2.5, 1.0, std::nullopt};
+  const auto table = render_table(r);
+  EXPECT_NE(table.find("chatwoot waited for a free slot (ms): mean 2.50, p50 <= 1, p99 above the "
+                       "largest bucket   n=120"),
+            std::string::npos)
+      << table;
+  const auto json = render_json(r);
+  EXPECT_NE(json.find("\"gateway_slot_wait\":{\"chatwoot\":{\"count\":120,\"mean_ms\":2.5E0,"
+                      "\"p50_at_most_ms\":1E0,\"p99_at_most_ms\":null}}"),
+            std::string::npos)
+      << json;
+}
+
 }  // namespace
 }  // namespace frontdesk::bench
 
