@@ -10,13 +10,13 @@
 
 namespace frontdesk::bench {
 
-std::optional<double> metric_sum(std::string_view text, std::string_view name) {
-  return metric_sum_with(text, name, {});
-}
+namespace {
 
-std::optional<double> metric_sum_with(std::string_view text, std::string_view name,
-                                      std::string_view label) {
-  std::optional<double> total;
+/// Calls `sample(labels, value)` for every well-formed sample of metric `name` whose label set
+/// (`{...}`, or empty) contains `label`.
+template <class Sample>
+void for_each_sample(std::string_view text, std::string_view name, std::string_view label,
+                     Sample sample) {
   while (!text.empty()) {
     const auto nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
@@ -27,6 +27,7 @@ std::optional<double> metric_sum_with(std::string_view text, std::string_view na
     if (rest.empty()) continue;
     if (!label.empty() && (rest.front() != '{' || rest.find(label) == std::string_view::npos))
       continue;
+    std::string_view labels;
     if (rest.front() == '{') {
       // Label values may hold '}' inside quotes.
       bool quoted = false;
@@ -41,6 +42,7 @@ std::optional<double> metric_sum_with(std::string_view text, std::string_view na
         }
       }
       if (i >= rest.size()) continue;
+      labels = rest.substr(0, i + 1);
       rest.remove_prefix(i + 1);
     }
     if (rest.empty() || (rest.front() != ' ' && rest.front() != '\t')) continue;
@@ -51,40 +53,43 @@ std::optional<double> metric_sum_with(std::string_view text, std::string_view na
     char* stop = nullptr;
     const double v = std::strtod(number.c_str(), &stop);
     if (stop != number.c_str() + number.size() || !std::isfinite(v)) continue;
-    total = total.value_or(0) + v;
+    sample(labels, v);
   }
+}
+
+}  // namespace
+
+std::optional<double> metric_sum(std::string_view text, std::string_view name) {
+  return metric_sum_with(text, name, {});
+}
+
+std::optional<double> metric_sum_with(std::string_view text, std::string_view name,
+                                      std::string_view label) {
+  std::optional<double> total;
+  for_each_sample(text, name, label,
+                  [&](std::string_view, double v) { total = total.value_or(0) + v; });
   return total;
 }
 
 std::optional<double> histogram_quantile_bound(std::string_view text, std::string_view name,
                                                std::string_view label, double q) {
-  const std::string series = std::string(name) + "_bucket";
   std::vector<std::pair<double, double>> buckets;  // (le, cumulative count)
-  std::string_view rest = text;
-  while (!rest.empty()) {
-    const auto nl = rest.find('\n');
-    const std::string_view line = rest.substr(0, nl);
-    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
-    if (line.substr(0, series.size()) != series || line.size() == series.size() ||
-        line[series.size()] != '{' || line.find(label) == std::string_view::npos) {
-      continue;
-    }
-    const auto at = line.find("le=\"");
-    if (at == std::string_view::npos) continue;
-    const auto end = line.find('"', at + 4);
-    if (end == std::string_view::npos) continue;
-    const std::string le(line.substr(at + 4, end - at - 4));
-    double bound = std::numeric_limits<double>::infinity();
-    if (le != "+Inf") {
-      char* stop = nullptr;
-      bound = std::strtod(le.c_str(), &stop);
-      if (le.empty() || stop != le.c_str() + le.size() || !std::isfinite(bound)) continue;
-    }
-    // The line's one sample, named by its whole label set.
-    const std::string_view labels =
-        line.substr(series.size(), line.find('}', end) + 1 - series.size());
-    if (auto v = metric_sum_with(line, series, labels)) buckets.emplace_back(bound, *v);
-  }
+  for_each_sample(text, std::string(name) + "_bucket", label,
+                  [&](std::string_view labels, double below) {
+                    const auto at = labels.find("le=\"");
+                    if (at == std::string_view::npos) return;
+                    const auto end = labels.find('"', at + 4);
+                    if (end == std::string_view::npos) return;
+                    const std::string le(labels.substr(at + 4, end - at - 4));
+                    double bound = std::numeric_limits<double>::infinity();
+                    if (le != "+Inf") {
+                      char* stop = nullptr;
+                      bound = std::strtod(le.c_str(), &stop);
+                      if (le.empty() || stop != le.c_str() + le.size() || !std::isfinite(bound))
+                        return;
+                    }
+                    buckets.emplace_back(bound, below);
+                  });
   if (buckets.empty()) return std::nullopt;
   std::sort(buckets.begin(), buckets.end());
   const double total = buckets.back().second;
