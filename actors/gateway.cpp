@@ -219,7 +219,7 @@ void on_report(self_ptr self, report_msg& m) {
   const attempt_report& r = m.report;
   if (r.success) {
     st.breaker->record_success();
-  } else if (r.counts_for_breaker) {
+  } else if (r.counts_for_breaker && !r.cancelled) {
     st.breaker->record_failure();
   } else {
     st.breaker->record_ignored();

@@ -48,7 +48,7 @@ struct attempt_report {
   /// False when the failure says nothing about the dependency's health (our own 4xx).
   bool counts_for_breaker = true;
   /// The caller withdrew the call before it reached the dependency: neither a success nor a
-  /// failure (not retried, not a failure in the stats, not the gateway's last error).
+  /// failure (not retried, not counted by the breaker or as a failure, not the last error).
   bool cancelled = false;
   std::string error;  ///< what went wrong, when not a success
 };

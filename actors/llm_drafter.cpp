@@ -145,7 +145,6 @@ void start_llm_call(self_ptr self, std::uint64_t id) {
       // Superseded while queued: no call to the model.
       attempt_report rep;
       rep.cancelled = true;
-      rep.counts_for_breaker = false;
       rep.error = "cancelled";
       return report(std::move(rep));
     }

@@ -122,7 +122,6 @@ scripted_dependency::answer ambiguous_timeout() {
 scripted_dependency::answer withdrawn() {
   scripted_dependency::answer a;
   a.report.cancelled = true;
-  a.report.counts_for_breaker = false;
   a.report.error = "cancelled";
   return a;
 }
@@ -344,16 +343,19 @@ namespace frontdesk::actors::testing {
 namespace {
 
 TEST_F(gateway_test, a_call_its_caller_withdrew_is_neither_retried_nor_a_failure) {
-  start(fast_options());
-  scripted_dependency dep({withdrawn(), ok()});
-  submit_call(gw_, dep.call());
-  EXPECT_EQ(dep.result(0).status, call_status::cancelled);
-  EXPECT_EQ(dep.attempts(), 1u);
+  start(fast_options());  // the breaker opens after 3 failures in a row
+  scripted_dependency dep({withdrawn()});
+  for (std::size_t i = 0; i < 4; ++i) {
+    submit_call(gw_, dep.call());
+    EXPECT_EQ(dep.result(i).status, call_status::cancelled);
+  }
+  EXPECT_EQ(dep.attempts(), 4u);  // one each, none retried
   const gateway_stats s = stats();
-  EXPECT_EQ(s.cancelled, 1u);
+  EXPECT_EQ(s.cancelled, 4u);
   EXPECT_EQ(s.failed, 0u);
   EXPECT_EQ(s.retries, 0u);
   EXPECT_EQ(s.last_error, "");
+  EXPECT_EQ(s.breaker, domain::breaker_state::closed);
 }
 
 TEST_F(gateway_test, the_time_calls_wait_for_a_slot_is_counted) {
