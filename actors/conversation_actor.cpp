@@ -276,18 +276,28 @@ struct work_tokens {
   std::uint32_t draft = 0;
 };
 
+/// The tokens wanted now (what withdrawing returns to).
+work_tokens wanted_now(self_ptr self) {
+  return {self->state.history_wanted, self->state.draft_wanted};
+}
+
+/// Work whose answer comes back to this conversation: triage and drafting.
+bool is_work(const fsm::effect& e) {
+  return std::holds_alternative<fsm::fx::request_triage>(e) ||
+         std::holds_alternative<fsm::fx::request_draft>(e);
+}
+
 /// Triage (a read and pure computation) and drafting start while the transition that asks for
 /// them is being committed, not after: the actor awaits the commit, so the answer is read only
 /// once the transition is durable, and nothing leaves frontdesk before then. A crash loses the
 /// work; recovery starts it again from the stored state. A draft asked for by a delivery still
 /// waits for the commit: the store may find the delivery a replay, and a model call costs money.
 bool starts_with_commit(const fsm::effect& e, bool delivery) {
-  return std::holds_alternative<fsm::fx::request_triage>(e) ||
-         (!delivery && std::holds_alternative<fsm::fx::request_draft>(e));
+  return is_work(e) && !(delivery && std::holds_alternative<fsm::fx::request_draft>(e));
 }
 
 /// Starts triage or drafting for `snap`, the state that asks for it.
-void start(self_ptr self, const conversation_snapshot& snap, const fsm::effect& e) {
+void start_work(self_ptr self, const conversation_snapshot& snap, const fsm::effect& e) {
   if (std::holds_alternative<fsm::fx::request_triage>(e)) request_triage(self, snap);
   if (const auto* r = std::get_if<fsm::fx::request_draft>(&e))
     request_draft(self, snap, r->request_id);
@@ -295,9 +305,9 @@ void start(self_ptr self, const conversation_snapshot& snap, const fsm::effect& 
 
 work_tokens start_with_commit(self_ptr self, const conversation_snapshot& snap,
                               const fsm::effects& todo, bool delivery) {
-  const work_tokens before{self->state.history_wanted, self->state.draft_wanted};
+  const work_tokens before = wanted_now(self);
   for (const fsm::effect& e : todo) {
-    if (starts_with_commit(e, delivery)) start(self, snap, e);
+    if (starts_with_commit(e, delivery)) start_work(self, snap, e);
   }
   return before;
 }
@@ -324,14 +334,12 @@ void perform(self_ptr self, const fsm::effects& todo, bool delivery, after_commi
   const auto& svc = *st.svc;
   const std::int64_t conv = st.snap.fsm.id;
   for (const fsm::effect& e : todo) {
+    if (is_work(e)) {
+      if (!starts_with_commit(e, delivery)) start_work(self, st.snap, e);
+      continue;
+    }
     std::visit(
         overloaded{
-            [&](const fsm::fx::request_triage&) {
-              if (!starts_with_commit(e, delivery)) start(self, st.snap, e);
-            },
-            [&](const fsm::fx::request_draft&) {
-              if (!starts_with_commit(e, delivery)) start(self, st.snap, e);
-            },
             [&](const fsm::fx::cancel_draft& c) {
               self->send(svc.drafter, cancel_atom::value, conv, c.request_id);
             },
@@ -436,8 +444,8 @@ void handle(self_ptr self, conversation_command cmd) {
   auto cs = std::make_shared<persistence::change_set>(
       build_change_set(transition{cmd, st.snap, after, out ? &*out : nullptr, now}));
   const bool delivery = cmd.inbound.has_value();
-  const work_tokens started = out ? start_with_commit(self, after, out->todo, delivery)
-                                  : work_tokens{st.history_wanted, st.draft_wanted};
+  const work_tokens started =
+      out ? start_with_commit(self, after, out->todo, delivery) : wanted_now(self);
   after_commit then{cs->notifications, cs->outbox};
   self->request(st.svc->store, caf::infinite, commit_atom::value, std::move(cs))
       .await([self, cmd = std::move(cmd), after = std::move(after), out = std::move(out),
