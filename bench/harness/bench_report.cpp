@@ -120,6 +120,13 @@ std::string render_table(const bench_report& r) {
     }
     o << "\n";
   }
+  if (const auto& l = r.traffic_load) {
+    o << "  cores busy while sending (" << l->cpus << " CPUs): " << fmt("%.2f", l->busy_cores)
+      << " (" << fmt("%.0f", 100.0 * l->busy_cores / l->cpus) << " %) = server "
+      << fmt("%.2f", l->server_cores) << " + harness " << fmt("%.2f", l->harness_cores)
+      << " + other "
+      << fmt("%.2f", std::max(0.0, l->busy_cores - l->server_cores - l->harness_cores)) << "\n";
+  }
   if (r.restart_ready_ms) {
     o << "  restart: stop took " << fmt("%.0f", r.stop_ms.value_or(0)) << " ms; ready after "
       << fmt("%.0f", *r.restart_ready_ms) << " ms; first webhook acknowledged after "
@@ -182,6 +189,14 @@ std::string render_json(const bench_report& r) {
                               {"bytes_per_live_conversation", opt(r.bytes_per_live_conversation)},
                               {"server_cpu_s", opt(r.server_cpu_s)},
                               {"server_cpu_us_per_message", opt(r.server_cpu_us_per_message)},
+                              {"cores_busy_while_sending", [&]() -> json::value {
+                                 if (!r.traffic_load) return nullptr;
+                                 const auto& l = *r.traffic_load;
+                                 return json::object{{"cpus", l.cpus},
+                                                     {"machine", l.busy_cores},
+                                                     {"server", l.server_cores},
+                                                     {"harness", l.harness_cores}};
+                               }()},
                               {"samples", std::move(samples)}}},
       {"traffic_quarters", [&] {
          json::array a;

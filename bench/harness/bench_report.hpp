@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/harness/machine_load.hpp"
 #include "bench/load/latency_histogram.hpp"
 
 namespace frontdesk::bench {
@@ -70,6 +71,8 @@ struct bench_report {
   std::vector<memory_sample> traffic_quarters;  // the samples nearest 25/50/75/100 % of the traffic
   std::optional<double> server_cpu_s;  // user + system CPU of the server from traffic start to stop
   std::optional<double> server_cpu_us_per_message;
+  /// Cores kept busy while the traffic was sent: the machine, the server, the harness.
+  std::optional<machine_load> traffic_load;
 
   // restart
   std::optional<double> stop_ms;

@@ -15,6 +15,7 @@
 #include "bench/harness/blocking_http.hpp"
 #include "bench/harness/child_server.hpp"
 #include "bench/harness/conversation_ledger.hpp"
+#include "bench/harness/machine_load.hpp"
 #include "bench/harness/metrics_text.hpp"
 #include "bench/harness/operator_sim.hpp"
 #include "bench/harness/sim_chatwoot.hpp"
@@ -298,6 +299,7 @@ expected<bench_report, std::string> run_bench(const run_options& options) {
                                .count() *
                            1000);
   std::atomic<bool> abort{false};
+  const auto cpu_at_traffic_start = pid > 0 ? read_cpu(pid) : std::nullopt;
   say("sending traffic");
   const sender_result sent =
       send_traffic(plan, so, *fixture, {probe.host, probe.port, secret}, ledger, abort);
@@ -309,6 +311,10 @@ expected<bench_report, std::string> run_bench(const run_options& options) {
       sent.wall_s > 0 ? static_cast<double>(report.webhooks_acked) / sent.wall_s : 0;
   report.sender_late_p99_ms = sent.late_p99_ms;
   report.webhook_outcomes = sent.outcomes;
+  if (cpu_at_traffic_start) {
+    if (const auto now = read_cpu(pid))
+      report.traffic_load = load_between(*cpu_at_traffic_start, *now);
+  }
   say("traffic done: " + std::to_string(sent.sent) + " deliveries in " +
       std::to_string(sent.wall_s) + " s");
 
