@@ -63,13 +63,16 @@ std::optional<machine_load> load_between(const cpu_reading& before, const cpu_re
   const double wall = after.wall_s - before.wall_s;
   const double all = after.machine.all_s - before.machine.all_s;
   if (wall <= 0 || all <= 0 || cpus <= 0) return std::nullopt;
-  // The machine's own clock of all CPUs, not the wall clock, scales its busy time: the two
-  // differ by the tick rounding of /proc/stat.
   machine_load l;
   l.cpus = cpus;
-  l.busy_cores = (after.machine.busy_s - before.machine.busy_s) / all * cpus;
   l.server_cores = (after.server_s - before.server_s) / wall;
   l.harness_cores = (after.harness_s - before.harness_s) / wall;
+  // The machine's own clock of all CPUs, not the wall clock, scales its busy time: the two
+  // differ by the tick rounding of /proc/stat. Its busy time is sampled at ticks, while the
+  // processes' own times are not: on a lightly loaded machine, short bursts between ticks read
+  // as idle, so the machine is at least as busy as the two processes say.
+  l.busy_cores = std::max((after.machine.busy_s - before.machine.busy_s) / all * cpus,
+                          l.server_cores + l.harness_cores);
   return l;
 }
 
