@@ -46,5 +46,19 @@ TEST(sqlite_query_plan, unfired_timers_are_read_through_their_index_in_due_order
   EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;  // the index gives the order
 }
 
+TEST(sqlite_query_plan, pending_outbox_entries_are_read_in_order_from_their_index) {
+  testing::temp_dir dir;
+  const auto path = (dir.path() / "plan.db").string();
+  {
+    auto opened = open_store("sqlite:" + path);
+    ASSERT_TRUE(opened) << opened.error().message;
+    ASSERT_TRUE(opened.value()->migrate());
+  }
+  const std::string plan = plan_of(path, sql::select_pending_outbox);
+  EXPECT_NE(plan.find("USING INDEX outbox_pending"), std::string::npos) << plan;
+  // No sort of every pending entry to keep the first few: the index gives the whole order.
+  EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+}
+
 }  // namespace
 }  // namespace frontdesk::persistence
