@@ -327,7 +327,10 @@ caf::behavior gateway_behavior(self_ptr self, gateway_options options) {
             call->done({call_status::circuit_open, 0, false, s.options.name + ": circuit open"});
           return;
         }
-        if (s.running >= s.options.max_in_flight && s.queue.size() >= s.options.max_queued) {
+        // A queue full of normal calls does not refuse an urgent one: it waits ahead of them,
+        // with room of its own for max_queued urgent calls.
+        const std::size_t waiting = call->urgent ? s.urgent_queued : s.queue.size();
+        if (s.running >= s.options.max_in_flight && waiting >= s.options.max_queued) {
           ++s.stats.rejected_overloaded;
           ++s.stats.failed;
           if (call->done)

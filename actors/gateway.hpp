@@ -4,7 +4,9 @@
 // A gateway is a supervisor actor with a fixed pool of monitored worker actors. A call is a
 // small object that knows how to make one attempt; the supervisor owns everything around it:
 //   - at most `max_in_flight` calls are attempted at once, up to `max_queued` more wait in
-//     order; beyond that a call is refused at once with `overloaded`;
+//     order; beyond that a call is refused at once with `overloaded`. Urgent calls wait ahead
+//     of the others and have room for `max_queued` of their own, so a queue full of normal
+//     calls does not refuse them;
 //   - a per-call deadline over all attempts (`deadline_exceeded`);
 //   - retries with exponential backoff and full jitter, Retry-After honoured on 429/503,
 //     no retry of a 4xx other than 429 (domain::decide_retry);
@@ -79,7 +81,8 @@ struct call_result {
 struct gateway_call {
   std::string operation;  ///< label for logs and metrics, e.g. "public_reply"
   std::chrono::milliseconds deadline{30000};
-  /// Waits ahead of every normal call (e.g. a customer's reply ahead of agents' notes).
+  /// Waits ahead of every normal call (e.g. a customer's reply ahead of agents' notes), and is
+  /// not refused because normal calls fill the queue.
   bool urgent = false;
   /// Makes one attempt. Runs on a worker actor; must not block; calls `report` exactly once,
   /// from any thread.

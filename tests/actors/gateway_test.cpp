@@ -291,6 +291,33 @@ TEST_F(gateway_test, in_flight_is_bounded_and_a_full_queue_refuses) {
   EXPECT_EQ(dep.result(2).status, call_status::ok);
 }
 
+TEST_F(gateway_test, a_queue_full_of_normal_calls_does_not_refuse_an_urgent_one) {
+  gateway_options o = fast_options();
+  o.max_in_flight = 1;
+  o.max_queued = 2;
+  start(o);
+  scripted_dependency dep({held(ok()), ok()});
+  submit_call(gw_, dep.call());  // holds the only slot
+  for (int i = 0; i < 200 && dep.attempts() < 1; ++i) std::this_thread::sleep_for(5ms);
+  submit_call(gw_, dep.call());  // 1 and 2 fill the queue
+  submit_call(gw_, dep.call());
+  submit_call(gw_, dep.call());  // 3: refused
+  EXPECT_EQ(dep.result(3).status, call_status::overloaded);
+  // Urgent calls have room of their own: two are taken, a third is refused.
+  for (int i = 0; i < 3; ++i) {
+    auto c = dep.call();
+    c->urgent = true;
+    submit_call(gw_, c);
+  }
+  EXPECT_EQ(dep.result(6).status, call_status::overloaded);
+  gateway_stats s = stats();
+  EXPECT_EQ(s.queued, 4u);
+  EXPECT_EQ(s.rejected_overloaded, 2u);
+  dep.release();
+  for (std::size_t i : {0u, 1u, 2u, 4u, 5u}) EXPECT_EQ(dep.result(i).status, call_status::ok);
+  EXPECT_EQ(stats().rejected_overloaded, 2u);
+}
+
 TEST_F(gateway_test, a_deadline_answers_the_caller_and_the_late_report_only_frees_the_slot) {
   gateway_options o = fast_options();
   o.max_in_flight = 1;
