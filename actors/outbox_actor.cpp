@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <chrono>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -29,12 +30,19 @@ namespace {
 
 using load_atom = caf::atom_constant<caf::atom("load")>;
 using done_atom = caf::atom_constant<caf::atom("done")>;
+using backlog_atom = caf::atom_constant<caf::atom("backlog")>;
 
 /// An entry committed while this actor runs is delivered from its announcement (deliver_atom),
 /// and left alone by loads until it is this old: its announcement may still be on its way, and
 /// a load delivering it too could send it twice. Past this, a load delivers it after looking
 /// for it at the recipient (an announcement lost with a failed conversation actor).
 constexpr std::chrono::seconds announcement_grace{60};
+
+/// The backlog (entries the gateway had no room for) is sent by loads. A finished delivery, or
+/// an entry queued behind the backlog, asks for one at most this often: while Chatwoot lags
+/// behind, asking on every finished delivery re-read the pending window hundreds of times a
+/// second. The gateway's own queue keeps it busy in between.
+constexpr std::chrono::milliseconds backlog_load_interval{100};
 
 struct outbox_state {
   static constexpr const char* name = "outbox";
@@ -52,6 +60,11 @@ struct outbox_state {
   /// came while others waited (they queue behind them, in the store's order). Their
   /// announcement is spent, so a load may send them young.
   std::unordered_set<std::string> backlog;
+  /// Public replies among the backlog. The store sends replies before anything else, so a new
+  /// reply waits only behind replies, not behind a backlog of notes and handoffs.
+  std::unordered_set<std::string> backlog_replies;
+  bool backlog_load_due = false;  ///< a backlog load is scheduled
+  std::chrono::steady_clock::time_point last_backlog_load{};
   /// Loads are numbered as they start (one at a time, so they end in order). A row settled
   /// (marked) while load N was reading may still be pending in N's result: `settled` keeps,
   /// per row, the number of the last load started before its mark finished, and a load's
@@ -93,6 +106,20 @@ persistence::notification_row given_up_notification(const persistence::outbox_ro
   return n;
 }
 
+bool is_reply(const persistence::outbox_row& row) {
+  return row.kind == "public_reply";
+}
+
+void add_to_backlog(outbox_state& st, const persistence::outbox_row& row) {
+  st.backlog.insert(row.id);
+  if (is_reply(row)) st.backlog_replies.insert(row.id);
+}
+
+void take_from_backlog(outbox_state& st, const std::string& id) {
+  st.backlog.erase(id);
+  st.backlog_replies.erase(id);
+}
+
 /// Whether `row` is delivered from its announcement rather than by loads.
 bool announced(const outbox_state& st, const persistence::outbox_row& row,
                persistence::timestamp now) {
@@ -126,6 +153,21 @@ void load(self_ptr self) {
   if (!posted) st.loading = false;
 }
 
+/// A load for the backlog: now, or when backlog_load_interval has passed since the last one.
+void load_backlog(self_ptr self) {
+  auto& st = self->state;
+  if (st.backlog_load_due) return;
+  const auto now = std::chrono::steady_clock::now();
+  const auto next = st.last_backlog_load + backlog_load_interval;
+  if (now >= next) {
+    st.last_backlog_load = now;
+    load(self);
+    return;
+  }
+  st.backlog_load_due = true;
+  self->delayed_send(self, next - now, backlog_atom::value);
+}
+
 caf::behavior outbox_behavior(self_ptr self, std::shared_ptr<persistence::read_pool> reads,
                               delivery_fn deliver, int max_attempts, caf::actor bus) {
   self->state.reads = std::move(reads);
@@ -144,14 +186,22 @@ caf::behavior outbox_behavior(self_ptr self, std::shared_ptr<persistence::read_p
           // Past the grace period a load may have delivered it already: loads own it.
           if (!announced(st, row, now) || st.settled.contains(row.id)) continue;
           if (st.in_flight.contains(row.id)) continue;
-          if (!st.backlog.empty()) {  // others wait: this one goes behind them
-            queued = st.backlog.insert(row.id).second || queued;
+          // Others wait: this one goes behind them, in the store's order.
+          if (is_reply(row) ? !st.backlog_replies.empty() : !st.backlog.empty()) {
+            queued = !st.backlog.contains(row.id) || queued;
+            add_to_backlog(st, row);
             continue;
           }
           st.in_flight.insert(row.id);
           start_delivery(self, std::move(row));
         }
-        if (queued) load(self);
+        if (queued) load_backlog(self);
+      },
+      [self](backlog_atom) {
+        auto& st = self->state;
+        st.backlog_load_due = false;
+        st.last_backlog_load = std::chrono::steady_clock::now();
+        load(self);
       },
       [self](tick_atom) {
         load(self);
@@ -170,7 +220,7 @@ caf::behavior outbox_behavior(self_ptr self, std::shared_ptr<persistence::read_p
           const bool spent = st.backlog.contains(row.id);   // announced, not sent
           if (!spent && announced(st, row, now)) continue;  // its announcement delivers it
           if (!st.in_flight.insert(row.id).second) continue;
-          st.backlog.erase(row.id);
+          take_from_backlog(st, row.id);
           // Never tried, yet not announced: committed before a restart (whose crash may have cut
           // a send short), or announced so long ago that the announcement may have lost.
           if (row.attempts == 0 && !spent) row.maybe_sent = true;
@@ -187,12 +237,12 @@ caf::behavior outbox_behavior(self_ptr self, std::shared_ptr<persistence::read_p
         auto& st = self->state;
         if (m.result.deferred) {  // not an attempt: nothing to mark
           ++st.deferred;
-          if (announced(st, m.row, now_ms())) st.backlog.insert(m.row.id);
+          if (announced(st, m.row, now_ms())) add_to_backlog(st, m.row);
           st.in_flight.erase(m.row.id);  // a later load retries
           st.settled[m.row.id] = st.loads_started;
           return;
         }
-        if (!st.backlog.empty()) load(self);  // a delivery finished: the gateway has room
+        if (!st.backlog.empty()) load_backlog(self);  // a delivery finished: the gateway has room
         const int attempts = m.row.attempts + 1;
         std::string status = "pending";
         if (m.result.delivered) {

@@ -9,8 +9,12 @@
 #include <boost/json.hpp>
 #include <caf/all.hpp>
 #include <condition_variable>
+#include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <mutex>
+#include <set>
+#include <thread>
 #include <tuple>
 
 #include "actors/atoms.hpp"
@@ -44,7 +48,11 @@ class holding_store final : public store {
     cv_.notify_all();
   }
 
+  /// How many pending_outbox reads (loads) there were.
+  int loads() const { return loads_.load(); }
+
   result<std::vector<outbox_row>> pending_outbox(int limit) override {
+    ++loads_;
     auto rows = inner_->pending_outbox(limit);
     std::unique_lock lock(mutex_);
     if (hold_) {
@@ -114,6 +122,7 @@ class holding_store final : public store {
   bool hold_ = false;
   bool held_ = false;
   bool released_ = false;
+  std::atomic<int> loads_{0};
 };
 
 TEST(outbox_actor, a_stale_load_does_not_deliver_a_row_again) {
@@ -332,16 +341,17 @@ struct outbox_under_test {
   caf::actor actor;
   outbox_under_test(outbox_rig& rig, delivery_log& log)
       : actor(spawn_outbox(*rig.sys, rig.reads, log.fn())) {}
+  explicit outbox_under_test(caf::actor a) : actor(std::move(a)) {}
   outbox_under_test(const outbox_under_test&) = delete;
   outbox_under_test& operator=(const outbox_under_test&) = delete;
   ~outbox_under_test() { caf::anon_send_exit(actor, caf::exit_reason::user_shutdown); }
 };
 
-outbox_row committed_now(store& st, std::string id) {
+outbox_row committed_now(store& st, std::string id, std::string kind = "private_note") {
   outbox_row o{std::move(id),
                9,
                1,
-               "private_note",
+               std::move(kind),
                R"({"content":"hi"})",
                "pending",
                0,
@@ -442,6 +452,146 @@ TEST(outbox_actor, an_announced_entry_the_gateway_had_no_room_for_is_kept_and_se
   std::lock_guard lock(log.mutex);
   ASSERT_EQ(log.rows.size(), 1u);
   EXPECT_FALSE(log.rows[0].maybe_sent);
+}
+
+/// A gateway with room for `room` calls at once: more are refused (deferred, nothing sent).
+/// Calls it takes finish, one every 2 ms, on a thread of its own.
+class narrow_gateway {
+ public:
+  explicit narrow_gateway(std::size_t room) : room_(room), worker_([this] { run(); }) {}
+  ~narrow_gateway() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    worker_.join();
+  }
+  delivery_fn fn() {
+    return [this](const outbox_row& row, std::function<void(delivery_result)> done) {
+      std::unique_lock lock(mutex_);
+      if (taken_.size() >= room_) {
+        ++refused_;
+        lock.unlock();
+        delivery_result r;
+        r.error = "overloaded";
+        r.deferred = true;
+        return done(r);
+      }
+      taken_.push_back(std::move(done));
+      sent_.push_back(row.id);
+    };
+  }
+  std::vector<std::string> sent() {
+    std::lock_guard lock(mutex_);
+    return sent_;
+  }
+  int refused() {
+    std::lock_guard lock(mutex_);
+    return refused_;
+  }
+
+ private:
+  void run() {
+    for (;;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      std::function<void(delivery_result)> done;
+      {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;
+        if (taken_.empty()) continue;
+        done = std::move(taken_.front());
+        taken_.pop_front();
+      }
+      done({true, false, "sent", {}});
+    }
+  }
+  std::size_t room_;
+  std::mutex mutex_;
+  std::deque<std::function<void(delivery_result)>> taken_;
+  std::vector<std::string> sent_;
+  int refused_ = 0;
+  bool stopping_ = false;
+  std::thread worker_;
+};
+
+/// A migrated SQLite store behind a holding_store, a read pool and an actor system.
+struct holding_rig {
+  std::string db = temp_db();
+  std::shared_ptr<holding_store> st;
+  std::shared_ptr<read_pool> reads;
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+
+  holding_rig() {
+    auto opened = open_store("sqlite:" + db);
+    EXPECT_TRUE(opened) << opened.error().message;
+    st = std::make_shared<holding_store>(std::move(*opened));
+    EXPECT_TRUE(st->migrate());
+    reads = std::make_shared<read_pool>(st, 2);
+    cfg.set("logger.console", caf::atom("none"));
+    sys = std::make_unique<caf::actor_system>(cfg);
+  }
+  ~holding_rig() {
+    st->release();  // a load still held
+    sys.reset();
+    reads->stop();
+    std::filesystem::remove_all(std::filesystem::path(db).parent_path());
+  }
+};
+
+TEST(outbox_actor, a_backlog_is_not_read_again_for_every_delivery_that_finishes) {
+  holding_rig rig;
+  auto& st = rig.st;
+  {
+    narrow_gateway gateway(6);
+    const outbox_under_test outbox{spawn_outbox(*rig.sys, rig.reads, gateway.fn())};
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // committed after its start
+    // Sixty entries announced at once: six fit, the rest wait for room as a backlog.
+    constexpr int entries = 60;
+    auto rows = std::make_shared<std::vector<outbox_row>>();
+    for (int i = 0; i < entries; ++i) {
+      char id[32];
+      std::snprintf(id, sizeof id, "note:9:%02d", i);
+      rows->push_back(committed_now(*st, id));
+    }
+    caf::anon_send(outbox.actor, deliver_atom::value, outbox_rows_ptr{rows});
+    ASSERT_TRUE(
+        eventually([&] { return gateway.sent().size() >= entries; }, std::chrono::seconds(30)));
+    const int loads = st->loads();  // before this test reads the store itself
+    ASSERT_TRUE(eventually([&] { return pending_empty(*st); }));
+    const auto sent = gateway.sent();
+    ASSERT_EQ(sent.size(), static_cast<std::size_t>(entries));  // each once
+    EXPECT_EQ(std::set<std::string>(sent.begin(), sent.end()).size(), sent.size());
+    EXPECT_GT(gateway.refused(), 0);  // there was a backlog
+    // 54 deliveries finished while others waited. Loads for the backlog come at most every
+    // 100 ms (about ten of them here, each sending what fits), plus the periodic one each
+    // second: far fewer than one per finished delivery.
+    EXPECT_LT(loads, entries / 3) << loads << " loads";
+  }
+}
+
+TEST(outbox_actor, a_new_reply_does_not_wait_behind_a_backlog_of_notes) {
+  holding_rig rig;
+  delivery_log log;
+  log.defer = 1;
+  const outbox_under_test outbox{spawn_outbox(*rig.sys, rig.reads, log.fn())};
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  announce(outbox.actor, committed_now(*rig.st, "note:9:1"));  // no room: the backlog
+  ASSERT_TRUE(eventually([&] { return log.defer.load() <= 0; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the deferral is heard
+  // Loads are held from now on: only an announcement can send the reply.
+  rig.st->hold_next_load();
+  announce(outbox.actor, committed_now(*rig.st, "reply:9:1", "public_reply"));
+  ASSERT_TRUE(eventually([&] { return log.count() == 1; }, std::chrono::seconds(5)));
+  {
+    std::lock_guard lock(log.mutex);
+    EXPECT_EQ(log.rows[0].id, "reply:9:1");
+  }
+  rig.st->release();
+  ASSERT_TRUE(eventually([&] { return pending_empty(*rig.st); }));  // the note follows
+  std::lock_guard lock(log.mutex);
+  ASSERT_EQ(log.rows.size(), 2u);
+  EXPECT_EQ(log.rows[1].id, "note:9:1");
 }
 
 }  // namespace
